@@ -3,14 +3,15 @@
 // Why: TorchSharp 0.107.0's libLibTorchSharp.so needs GLIBCXX_3.4.32 (GCC 13) for one symbol,
 // _ZSt21ios_base_library_initv, a marker the compiler references but never calls; Debian 12 ships up to 3.4.30.
 // Compiled as an MSBuild inline task by build/TorchSharpNative.targets (netstandard references only, hence
-// BitConverter rather than spans), and by the tests.
+// BitConverter rather than spans), and by the tests (with PATCHER_WITHOUT_MSBUILD: the patcher alone).
 using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+#if !PATCHER_WITHOUT_MSBUILD
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
+#endif
 
 namespace OneShotGee.Build
 {
@@ -93,8 +94,9 @@ namespace OneShotGee.Build
         }
     }
 
+#if !PATCHER_WITHOUT_MSBUILD
     /// <summary>MSBuild task: patches every given copy of libLibTorchSharp.so unless the host needs no patch.</summary>
-    public sealed class PatchTorchSharpNative : Task
+    public sealed class PatchTorchSharpNative : Microsoft.Build.Utilities.Task
     {
         static readonly string[] LibstdcxxPaths =
         {
@@ -116,4 +118,5 @@ namespace OneShotGee.Build
             return true;
         }
     }
+#endif
 }
