@@ -1,1 +1,3 @@
-return 0;
+using OneShotGee.Cli;
+
+return await CliApp.InvokeAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,62 @@
+using OneShotGee.Core;
+using Spectre.Console;
+
+namespace OneShotGee.Cli;
+
+/// <summary>
+/// Where a command writes: results (JSON or tables) to <see cref="Output"/>, progress and errors to
+/// <see cref="Error"/>, so that <c>--json</c> output stays machine-readable.
+/// </summary>
+public sealed class CliConsole(TextWriter output, TextWriter error)
+{
+    public TextWriter Output { get; } = output;
+    public TextWriter Error { get; } = error;
+
+    /// <summary>Rich rendering (tables, progress) on the error stream, plain when redirected.</summary>
+    public IAnsiConsole Status { get; } = AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(error),
+    });
+
+    /// <summary>
+    /// Runs long work with its progress messages shown: a live status line in a terminal, plain lines otherwise.
+    /// </summary>
+    public T WithProgress<T>(string title, Func<IProgress<string>, T> work)
+    {
+        if (!Status.Profile.Capabilities.Interactive)
+            return work(new SynchronousProgress(message => Error.WriteLine($"{title}: {message}")));
+        return Status.Status().Start(title, context =>
+            work(new SynchronousProgress(message => context.Status($"{title}: {Markup.Escape(message)}"))));
+    }
+
+    /// <summary>Runs a command body and maps failures to exit codes with a one-line message.</summary>
+    public async Task<int> RunAsync(Func<Task> body)
+    {
+        try
+        {
+            await body();
+            return ExitCodes.Success;
+        }
+        catch (InvalidInputException e)
+        {
+            await Error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            await Error.WriteLineAsync("cancelled");
+            return ExitCodes.Failure;
+        }
+        catch (Exception e)
+        {
+            await Error.WriteLineAsync($"failed: {e.GetType().Name}: {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    // Progress<T> posts to the thread pool; the status display must see messages in order and at once.
+    sealed class SynchronousProgress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
+    }
+}
