@@ -1,0 +1,39 @@
+namespace OneShotGee.Core.Gee;
+
+/// <summary>What one GEE step measured; <see cref="Loss"/> = <see cref="LossEm"/> + <see cref="LossBias"/>.</summary>
+/// <param name="LossEm">The H̄ term as it enters the loss: H̄, or 0 when <see cref="GeeOptions.PenaltyOnly"/>.</param>
+/// <param name="LossBias">λ·Σ_g φ(H_g − H̄) over the groups present in the batch.</param>
+/// <param name="MeanEntropy">H̄, the mean sample entropy of the batch (reported even when PenaltyOnly).</param>
+/// <param name="GroupEntropies">H_g of each group present in the batch.</param>
+/// <param name="EntropyGap">max_g H_g − min_g H_g over the present groups.</param>
+/// <param name="MissingGroups">Expected groups with no sample in the batch; they are left out of the penalty.</param>
+public sealed record GeeStepMetrics(
+    int Step,
+    double Loss,
+    double LossEm,
+    double LossBias,
+    double MeanEntropy,
+    IReadOnlyDictionary<string, double> GroupEntropies,
+    double EntropyGap,
+    double Lambda,
+    IReadOnlyList<string> MissingGroups)
+{
+    public static GeeStepMetrics Create(int step, GroupEntropyStatistics stats, double lambda, GeeOptions options)
+    {
+        var lossEm = options.PenaltyOnly ? 0 : stats.MeanEntropy;
+        var lossBias = lambda * stats.Penalty(options.Penalty);
+        return new(step, lossEm + lossBias, lossEm, lossBias, stats.MeanEntropy, stats.GroupEntropies,
+            stats.EntropyGap, lambda, stats.MissingGroups);
+    }
+
+    /// <summary>Throws <see cref="InvalidInputException"/> naming the step when the loss or λ is NaN or infinite
+    /// (a diverged run: usually a learning rate or temperature that is too large).</summary>
+    public GeeStepMetrics EnsureFinite()
+    {
+        if (!double.IsFinite(Loss) || !double.IsFinite(Lambda))
+            throw new InvalidInputException(
+                $"GEE loss is not finite at step {Step}: loss={Loss}, H_bar={MeanEntropy}, lambda={Lambda}, " +
+                $"H_g=[{string.Join(", ", GroupEntropies.Select(kv => $"{kv.Key}={kv.Value}"))}].");
+        return this;
+    }
+}

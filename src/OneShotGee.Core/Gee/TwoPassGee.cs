@@ -1,0 +1,48 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OneShotGee.Core.Gee;
+
+/// <summary>
+/// Exact full-batch GEE gradients under gradient accumulation. Pass 1: the caller computes every sample entropy
+/// H_i without grad, micro-batch by micro-batch. <see cref="Coefficients"/> then derives c_i = ∂L/∂H_i from the
+/// whole batch. Pass 2: the caller recomputes each micro-batch with grad and backpropagates
+/// <see cref="SurrogateLoss"/> = Σ_i c_i·H_i; the accumulated gradient equals ∇L of the whole batch.
+/// </summary>
+public sealed class TwoPassGee(GeeOptions options)
+{
+    readonly GeeOptions options = options.Validated();
+    readonly LambdaAnnealer annealer = new(options);
+
+    /// <summary>
+    /// With H̄ = Σ_i H_i / N and H_g = Σ_{i∈g} H_i / n_g over the present groups:
+    /// c_i = [not PenaltyOnly]/N + λ·Σ_g φ'(H_g − H̄)·(1[i∈g]/n_g − 1/N), φ' = 2x (L2) or sign(x) with sign(0) = 0 (L1).
+    /// λ is this step's annealed value, held constant as in <see cref="GroupEntropyEqualizationLoss"/>.
+    /// </summary>
+    public (double[] Coefficients, GeeStepMetrics Metrics) Coefficients(
+        IReadOnlyList<double> sampleEntropies, IReadOnlyList<string> groups, int step)
+    {
+        var stats = GroupEntropyStatistics.Of(sampleEntropies, groups, options.Groups);
+        var lambda = annealer.Next(stats.EntropyGap);
+        var slope = stats.GroupEntropies.ToDictionary(kv => kv.Key,
+            kv => options.Penalty == GeePenalty.L2 ? 2 * (kv.Value - stats.MeanEntropy) : Math.Sign(kv.Value - stats.MeanEntropy));
+        var n = (double)stats.SampleCount;
+        var slopeSum = slope.Values.Sum();
+        var c = new double[groups.Count];
+        for (var i = 0; i < c.Length; i++)
+            c[i] = (options.PenaltyOnly ? 0 : 1 / n) + lambda * (slope[groups[i]] / stats.GroupSizes[groups[i]] - slopeSum / n);
+        return (c, GeeStepMetrics.Create(step, stats, lambda, options));
+    }
+
+    /// <summary>Σ_i c_i·H_i for one micro-batch: its sample entropies [micro-batch] and their slice of c.</summary>
+    public static Tensor SurrogateLoss(Tensor sampleEntropies, IReadOnlyList<double> coefficients)
+    {
+        if (sampleEntropies.dim() != 1 || sampleEntropies.shape[0] != coefficients.Count)
+            throw new InvalidInputException(
+                $"Tensor sampleEntropies [{string.Join(", ", sampleEntropies.shape)}] must be [{coefficients.Count}], " +
+                "one entropy per coefficient.");
+        using var scope = NewDisposeScope();
+        var c = tensor(coefficients.ToArray()).to(sampleEntropies.dtype, sampleEntropies.device);
+        return (sampleEntropies * c).sum().MoveToOuterDisposeScope();
+    }
+}

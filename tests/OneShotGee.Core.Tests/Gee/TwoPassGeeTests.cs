@@ -1,0 +1,88 @@
+using OneShotGee.Core.Gee;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OneShotGee.Core.Tests.Gee;
+
+public class TwoPassGeeTests
+{
+    static readonly GeeOptions Options = new() { Groups = ["m", "f"] };
+
+    [Theory]
+    // L2: c_i = 1/4 + 3·(2(H_g − H̄)/2 − 0) → m: 0.25 − 0.6, f: 0.25 + 0.6.
+    [InlineData(GeePenalty.L2, -0.35, 0.85)]
+    // L1: c_i = 1/4 + 3·(sign(H_g − H̄)/2 − 0) → m: 0.25 − 1.5, f: 0.25 + 1.5.
+    [InlineData(GeePenalty.L1, -1.25, 1.75)]
+    public void CoefficientsOfTheWorkedExample(GeePenalty penalty, double male, double female)
+    {
+        var (c, metrics) = new TwoPassGee(Options with { Penalty = penalty })
+            .Coefficients([0.5, 0.8, 0.4, 0.9], ["m", "f", "m", "f"], step: 4);
+        double[] expected = [male, female, male, female];
+        for (var i = 0; i < 4; i++) Assert.Equal(expected[i], c[i], 12);
+        Assert.Equal(penalty == GeePenalty.L2 ? 0.89 : 1.85, metrics.Loss, 12);
+        Assert.Equal(4, metrics.Step);
+    }
+
+    [Fact]
+    public void L1SignOfZeroIsZero()
+    {
+        var (c, _) = new TwoPassGee(Options with { Penalty = GeePenalty.L1 }).Coefficients([0.5, 0.5, 0.5], ["m", "f", "m"], 0);
+        Assert.All(c, ci => Assert.Equal(1.0 / 3, ci, 12));
+    }
+
+    [Theory]
+    [InlineData(GeePenalty.L2, false)]
+    [InlineData(GeePenalty.L1, false)]
+    [InlineData(GeePenalty.L2, true)]
+    public void AccumulatedMicroBatchGradientEqualsFullBatchGradient(GeePenalty penalty, bool penaltyOnly)
+    {
+        using var scope = NewDisposeScope();
+        var options = Options with { Penalty = penalty, PenaltyOnly = penaltyOnly, Groups = ["m", "f", "n", "o"] };
+        var generator = new Generator(5);
+        // A tiny linear "model": logits = x·W, 6 samples of 7 positions, 4 features, vocabulary 9.
+        var x = randn([6, 7, 4], ScalarType.Float64, generator: generator);
+        var weight = randn([4, 9], ScalarType.Float64, generator: generator).requires_grad_();
+        var mask = GenerationMask.FromSpans([3, 3, 3, 3, 2, 2], [4, 2, 3, 1, 5, 3], 7);
+        string[] groups = ["m", "m", "f", "n", "f", "m"]; // unequal groups; micro-batch 0 holds only "m"
+        Tensor Entropies(int from, int to) => TokenEntropy.PerSample(x[from..to].matmul(weight), mask[from..to], options.Temperature);
+
+        new GroupEntropyEqualizationLoss(options).Forward(Entropies(0, 6), groups, 0).Loss.backward();
+        var fullBatch = weight.grad!.clone();
+        weight.grad!.zero_();
+
+        var entropies = new List<double>();
+        using (no_grad())
+            for (var start = 0; start < 6; start += 2)
+                entropies.AddRange(Entropies(start, start + 2).data<double>().ToArray());
+        var (c, metrics) = new TwoPassGee(options).Coefficients(entropies, groups, 0);
+        for (var start = 0; start < 6; start += 2)
+            TwoPassGee.SurrogateLoss(Entropies(start, start + 2), c[start..(start + 2)]).backward();
+
+        FiniteDifferences.AssertClose(fullBatch.data<double>().ToArray(), weight.grad!.data<double>().ToArray(), 1e-9);
+        Assert.Equal(["o"], metrics.MissingGroups);
+    }
+
+    [Fact]
+    public void PerMicroBatchStatisticsDifferFromTheFullBatch()
+    {
+        // Why the two-pass form exists: micro-batch [m, m] has no penalty at all on its own.
+        var objective = new GroupEntropyEqualizationLoss(Options);
+        using var whole = tensor(new[] { 0.5, 0.4, 0.8, 0.9 });
+        using var first = tensor(new[] { 0.5, 0.4 });
+        using var second = tensor(new[] { 0.8, 0.9 });
+        string[] groups = ["m", "m", "f", "f"];
+        using var full = objective.Forward(whole, groups, 0).Loss;
+        using var a = objective.Forward(first, groups[..2], 0).Loss;
+        using var b = objective.Forward(second, groups[2..], 0).Loss;
+        Assert.Equal(0.89, full.item<double>(), 12);
+        Assert.Equal(0.65, (a.item<double>() + b.item<double>()) / 2, 12);
+    }
+
+    [Fact]
+    public void SurrogateLossNeedsOneCoefficientPerSample()
+    {
+        using var h = tensor(new[] { 0.5, 0.8 });
+        Assert.Equal(0.5 * 2 - 0.8, TwoPassGee.SurrogateLoss(h, [2.0, -1.0]).item<double>(), 12);
+        Assert.Throws<InvalidInputException>(() => TwoPassGee.SurrogateLoss(h, [1.0]));
+    }
+}
