@@ -6,11 +6,12 @@ namespace OneShotGee.Data;
 /// <summary>One string field of a JSON-lines file (one object per line; blank lines skipped) or of a JSON array of objects.</summary>
 static class JsonLinesColumn
 {
-    public static List<string> Read(string path, string column, CancellationToken ct)
+    /// <param name="arrayAllowed">Whether the file may instead be one JSON array of objects (<c>.json</c>).</param>
+    public static List<string> Read(string path, string column, bool arrayAllowed, CancellationToken ct)
     {
         try
         {
-            return StartsWithArray(path) ? ReadArray(path, column) : ReadLines(path, column, ct);
+            return arrayAllowed && StartsWithArray(path) ? ReadArray(path, column) : ReadLines(path, column, ct);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -2,7 +2,7 @@ using OneShotGee.Core;
 
 namespace OneShotGee.Data;
 
-/// <summary>Reads one text column of an input dataset: Parquet (<c>.parquet</c>) or JSON lines (<c>.jsonl</c>, <c>.json</c>).</summary>
+/// <summary>Reads one text column of an input dataset: Parquet (<c>.parquet</c>) or JSON lines (<c>.jsonl</c>; <c>.json</c> may also be one array of objects).</summary>
 public static class TextColumnReader
 {
     public static IReadOnlyList<string> SupportedExtensions { get; } = [".parquet", ".jsonl", ".json"];
@@ -15,7 +15,8 @@ public static class TextColumnReader
         IReadOnlyList<string> texts = extension switch
         {
             ".parquet" => ParquetColumns.Read(path, [column], "input file", ct)[0],
-            ".jsonl" or ".json" => JsonLinesColumn.Read(path, column, ct),
+            ".jsonl" => JsonLinesColumn.Read(path, column, arrayAllowed: false, ct),
+            ".json" => JsonLinesColumn.Read(path, column, arrayAllowed: true, ct),
             _ => throw new InvalidInputException(
                 $"input file '{path}' has an unsupported format '{extension}'; supported: {string.Join(", ", SupportedExtensions)}"),
         };
