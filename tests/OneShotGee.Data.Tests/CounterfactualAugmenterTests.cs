@@ -1,0 +1,88 @@
+using OneShotGee.Core;
+using OneShotGee.Tests;
+
+namespace OneShotGee.Data.Tests;
+
+public class CounterfactualAugmenterTests
+{
+    static readonly CounterfactualAugmenter Augmenter = new(Lexicon.BuiltIn("gender"));
+
+    [Theory]
+    [InlineData("he ran", "she ran")]
+    [InlineData("He ran", "She ran")]
+    [InlineData("HE RAN", "SHE RAN")]
+    [InlineData("Mr. Smith and his wife", "Mrs. Smith and her husband")]
+    [InlineData("Ms. Lee met Mrs. Kim", "Mr. Lee met Mr. Kim")]
+    [InlineData("James gave Mary 3 apples.", "Mary gave James 3 apples.")]
+    [InlineData("JANET's ducks", "JACK's ducks")] // Janet pairs with Jack in the built-in name list
+    [InlineData("The boys and girls asked their grandfather.", "The girls and boys asked their grandmother.")]
+    [InlineData("He is the king; she is the queen.", "She is the queen; he is the king.")]
+    [InlineData("The book is hers, not his.", "The book is his, not her.")]
+    [InlineData("He said he's busy with himself.", "She said she's busy with herself.")]
+    [InlineData("A hershey bar for Shelley", "A hershey bar for Shelley")]
+    public void SwapsEveryLexiconWordKeepingItsCase(string text, string expected) => Assert.Equal(expected, Augmenter.Swap(text));
+
+    [Theory]
+    [InlineData("She gave her a book.", "He gave him a book.")] // object before an article
+    [InlineData("He talked to her.", "She talked to him.")] // object before punctuation
+    [InlineData("He thanked her", "She thanked him")] // object at the end
+    [InlineData("He went with her and her sister.", "She went with him and his brother.")]
+    [InlineData("She lost her book.", "He lost his book.")] // determiner before a noun
+    [InlineData("She sold her new car.", "He sold his new car.")] // determiner before an adjective
+    [InlineData("Her mother paid her $8 an hour.", "His father paid him $8 an hour.")] // giving verb + amount → object
+    [InlineData("She fed her 6 children.", "He fed his 6 children.")] // number without a giving verb → determiner
+    [InlineData("Janet gave her 24 outfits for her own baby.", "Jack gave him 24 outfits for his own baby.")]
+    [InlineData("Is the pen HER?", "Is the pen HIM?")]
+    public void HerBecomesHimAsAnObjectAndHisAsADeterminer(string text, string expected) => Assert.Equal(expected, Augmenter.Swap(text));
+
+    [Fact]
+    public void TextWithoutLexiconWordsIsReturnedAsIs()
+    {
+        var text = "A robe takes 2 bolts of blue fiber.";
+        Assert.Same(text, Augmenter.Swap(text));
+    }
+
+    [Fact]
+    public void SwappingTwiceRestoresTheText()
+    {
+        var text = "Mr. Brown asked his son and his nephew to help him; the boys thanked their uncle.";
+        Assert.Equal(text, Augmenter.Swap(Augmenter.Swap(text)));
+    }
+
+    [Fact]
+    public void AugmentAddsATwinOfTheOtherGroupWithTheSamePairId()
+    {
+        var rows = Augmenter.Augment([new PreparedRow("7", "She runs.", "female", "7", "in.jsonl")]).ToList();
+
+        Assert.Equal(
+            [new PreparedRow("7", "She runs.", "female", "7", "in.jsonl"), new PreparedRow("7-cf", "He runs.", "male", "7", "counterfactual")],
+            rows);
+    }
+
+    /// <summary>WinoBias' generalized_swaps.txt as an independent reference: every entry whose word we know must agree.</summary>
+    [Fact]
+    public void AgreesWithWinoBiasGeneralizedSwaps()
+    {
+        var lexicon = Lexicon.BuiltIn("gender");
+        var known = lexicon.Words.Values.SelectMany(w => w).ToHashSet();
+        // Deliberate differences: "guy(s)" → "gal(s)" (WinoBias: "girl(s)"), "sir" → "madam" (WinoBias: "ma'am", not a letters-only word),
+        // "chairwomen" → "chairmen" (WinoBias has "chairman", a typo).
+        string[] differences = ["guy", "guys", "sir", "chairwomen"];
+        var entries = File.ReadLines(SharedData.PathOf("data/bias/winobias/generalized_swaps.txt"))
+            .Select(l => l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+            .Select(p => (From: p[0].TrimEnd('.'), To: p[1].TrimEnd('.')))
+            .ToList();
+
+        var covered = entries.Where(e => known.Contains(e.From)).ToList();
+        Assert.True(covered.Count >= 95, $"{covered.Count} of {entries.Count} WinoBias words covered");
+        foreach (var (from, to) in covered.Where(e => !differences.Contains(e.From)))
+            Assert.Equal(to, Augmenter.Swap(from));
+    }
+
+    [Fact]
+    public void LexiconWithAnUnswappableWordIsRejected()
+    {
+        var lexicon = Lexicon.Parse("""{"attribute":"g","groups":{"a":["x","w"],"b":["y"]},"pairs":[["x","y"]]}"""u8.ToArray(), "g");
+        Assert.Contains("'w'", Assert.Throws<InvalidInputException>(() => new CounterfactualAugmenter(lexicon)).Message);
+    }
+}
