@@ -86,7 +86,7 @@ public static class PrepareCommand
                 summary.OutputRowsPerGroup.GetValueOrDefault(group).ToString(CultureInfo.InvariantCulture));
         var results = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(console.Output) });
         results.Write(table);
-        results.MarkupLineInterpolated(
-            $"{summary.OutputRows} rows ({summary.AugmentedRows} augmented, {summary.DroppedRows} dropped, lexicon {summary.LexiconId}) -> {summary.OutputPath}");
+        console.Output.WriteLine(FormattableString.Invariant(
+            $"{summary.OutputRows} rows ({summary.AugmentedRows} augmented, {summary.DroppedRows} dropped, lexicon {summary.LexiconId}) -> {summary.OutputPath}"));
     }
 }
