@@ -1,0 +1,48 @@
+using OneShotGee.Modeling.Config;
+using static TorchSharp.torch;
+
+namespace OneShotGee.Modeling.Llama;
+
+/// <summary>Multi-head causal self-attention with grouped-query K/V heads (Ainslie et al. 2023) and RoPE.</summary>
+public sealed class Attention : nn.Module<Tensor, LayerContext, Tensor>
+{
+    public readonly Linear q_proj, k_proj, v_proj, o_proj;
+    readonly int layerIndex, numHeads, numKeyValueHeads, headDim;
+
+    public Attention(ModelConfig c, int layerIndex, ScalarType dtype, Device device) : base(nameof(Attention))
+    {
+        (this.layerIndex, numHeads, numKeyValueHeads, headDim) = (layerIndex, c.NumAttentionHeads, c.NumKeyValueHeads, c.HeadDim);
+        q_proj = new Linear(c.HiddenSize, numHeads * headDim, c.QkvBias, dtype, device);
+        k_proj = new Linear(c.HiddenSize, numKeyValueHeads * headDim, c.QkvBias, dtype, device);
+        v_proj = new Linear(c.HiddenSize, numKeyValueHeads * headDim, c.QkvBias, dtype, device);
+        o_proj = new Linear(numHeads * headDim, c.HiddenSize, c.OutputBias, dtype, device);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x, LayerContext ctx)
+    {
+        using var scope = NewDisposeScope();
+        var (b, s) = (x.shape[0], x.shape[1]);
+        var q = q_proj.call(x).view(b, s, numHeads, headDim).transpose(1, 2);
+        var k = k_proj.call(x).view(b, s, numKeyValueHeads, headDim).transpose(1, 2);
+        var v = v_proj.call(x).view(b, s, numKeyValueHeads, headDim).transpose(1, 2);
+        q = RotaryEmbedding.Apply(q, ctx.Cos, ctx.Sin);
+        k = RotaryEmbedding.Apply(k, ctx.Cos, ctx.Sin);
+        if (ctx.Cache is { } cache) (k, v) = cache.Append(layerIndex, k, v);
+        var y = Attend(q, k, v, ctx.AttentionMask);
+        return o_proj.call(y.transpose(1, 2).reshape(b, s, numHeads * headDim)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// softmax(q kᵀ / √d + mask) v for q [b, h, s, d], k/v [b, h_kv, t, d], additive mask [b, 1, s, t].
+    /// K/V heads are repeated to h (query head i reads K/V head i / (h / h_kv), as HF repeat_kv) because
+    /// TorchSharp's scaled_dot_product_attention has no GQA option; its default scale is 1/√d.
+    /// </summary>
+    public static Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        var groups = q.shape[1] / k.shape[1];
+        if (groups > 1) (k, v) = (k.repeat_interleave(groups, 1), v.repeat_interleave(groups, 1));
+        return nn.functional.scaled_dot_product_attention(q, k, v, mask, 0.0, false).MoveToOuterDisposeScope();
+    }
+}

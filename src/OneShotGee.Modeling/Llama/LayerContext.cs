@@ -1,0 +1,6 @@
+using static TorchSharp.torch;
+
+namespace OneShotGee.Modeling.Llama;
+
+/// <summary>What every decoder layer shares in one forward: rotary tables, the additive attention mask, the cache.</summary>
+public sealed record LayerContext(Tensor Cos, Tensor Sin, Tensor AttentionMask, KvCache? Cache);
