@@ -10,6 +10,9 @@ public static class CliApp
         new("OneShotGee: debias causal language models with One-shot Group-Entropy Equalization (GEE).")
         {
             PrepareCommand.Create(console),
+            TokenizeCommand.Create(console),
+            GenerateCommand.Create(console),
+            ScoreCommand.Create(console),
         };
 
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using OneShotGee.Core;
 using Spectre.Console;
 
@@ -9,6 +10,9 @@ namespace OneShotGee.Cli;
 /// </summary>
 public sealed class CliConsole(TextWriter output, TextWriter error)
 {
+    // The JSON shapes printed by --json are a contract with scripts: snake_case names, as the issue specifies.
+    static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     public TextWriter Output { get; } = output;
     public TextWriter Error { get; } = error;
 
@@ -17,6 +21,8 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
     {
         Out = new AnsiConsoleOutput(error),
     });
+
+    public void WriteJson<T>(T value) => Output.WriteLine(JsonSerializer.Serialize(value, Json));
 
     /// <summary>
     /// Runs long work with its progress messages shown: a live status line in a terminal, plain lines otherwise.

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using OneShotGee.Modeling.Tokenization;
 using OneShotGee.Tests;
@@ -10,16 +9,7 @@ public sealed class QwenTokenizerFixture
 {
     public static readonly string Directory = SharedData.PathOf("tokenizers/qwen2.5");
 
-    public QwenTokenizerFixture()
-    {
-        var watch = Stopwatch.StartNew();
-        Tokenizer = ModelTokenizer.FromDirectory(Directory);
-        LoadTime = watch.Elapsed;
-    }
-
-    public ModelTokenizer Tokenizer { get; }
-
-    public TimeSpan LoadTime { get; }
+    public ModelTokenizer Tokenizer { get; } = ModelTokenizer.FromDirectory(Directory);
 
     /// <summary>The (text, ids) cases of a reference file made with Hugging Face's Rust tokenizers.</summary>
     public static List<(string Text, int[] Ids)> Cases(string file)

@@ -72,8 +72,4 @@ public sealed class QwenTokenizerTests(QwenTokenizerFixture fixture) : IClassFix
         Assert.Equal("<|im_start|>user\nHello<|im_end|>", _tokenizer.Decode(ids));
         Assert.Equal("user\nHello", _tokenizer.Decode(ids, skipSpecialTokens: true));
     }
-
-    [Fact]
-    public void Loads_in_well_under_a_few_seconds() =>
-        Assert.True(fixture.LoadTime < TimeSpan.FromSeconds(5), $"load took {fixture.LoadTime}");
 }

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using OneShotGee.Modeling.Generation;
+using OneShotGee.Modeling.Tokenization;
+
+namespace OneShotGee.Cli.Commands;
+
+/// <summary><c>oneshotgee generate</c>: continue one prompt with a model (KV-cache decoding).</summary>
+public static class GenerateCommand
+{
+    sealed record GenerateResult(
+        IReadOnlyList<int> PromptIds, IReadOnlyList<int> GeneratedIds, string Text, string StopReason, IReadOnlyList<double> Entropies);
+
+    public static Command Create(CliConsole console)
+    {
+        var model = new ModelArguments();
+        var prompt = new Option<string>("--prompt", "-p") { Description = "The prompt text.", Required = true };
+        var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Tokens to generate at most.", DefaultValueFactory = _ => 128 };
+        var temperature = new Option<double>("--temperature") { Description = "Sampling temperature; 0 = greedy.", DefaultValueFactory = _ => 0.0 };
+        var topP = new Option<double>("--top-p") { Description = "Nucleus sampling mass (1 = off).", DefaultValueFactory = _ => 1.0 };
+        var topK = new Option<int>("--top-k") { Description = "Keep the k most likely tokens (0 = off).", DefaultValueFactory = _ => 0 };
+        var repetitionPenalty = new Option<double>("--repetition-penalty") { Description = "HF repetition penalty (1 = off).", DefaultValueFactory = _ => 1.0 };
+        var seed = new Option<long>("--seed") { Description = "Sampling seed.", DefaultValueFactory = _ => 15 };
+        var chatTemplate = new Option<string>("--chat-template")
+        {
+            Description = "auto (from tokenizer_config.json), none, chatml, llama3 or llama2.",
+            DefaultValueFactory = _ => "auto",
+        };
+        chatTemplate.AcceptOnlyFromAmong([.. ChatTemplate.Names]);
+        var json = new Option<bool>("--json") { Description = "Print prompt/generated ids, text, stop reason and entropies as JSON." };
+        var command = new Command("generate", "Generate a continuation of a prompt.")
+        {
+            prompt, maxNewTokens, temperature, topP, topK, repetitionPenalty, seed, chatTemplate, json,
+        };
+        model.AddTo(command);
+
+        command.SetAction((parse, _) => console.RunAsync(() =>
+        {
+            var tokenizer = model.LoadTokenizer(parse);
+            var promptIds = PromptEncoder.For(tokenizer, parse.GetValue(chatTemplate)!).Encode(parse.GetValue(prompt)!);
+            var t = parse.GetValue(temperature);
+            var options = new GenerationOptions
+            {
+                MaxNewTokens = parse.GetValue(maxNewTokens),
+                DoSample = t > 0,
+                Temperature = t > 0 ? t : 1.0,
+                TopP = parse.GetValue(topP),
+                TopK = parse.GetValue(topK),
+                RepetitionPenalty = parse.GetValue(repetitionPenalty),
+                EosTokenIds = tokenizer.EosIds.ToHashSet(),
+                Seed = parse.GetValue(seed),
+                ReturnEntropies = true,
+            };
+            using var lm = model.LoadModel(parse);
+            var sequence = TokenGenerator.Generate(lm, [promptIds], options)[0];
+            var text = tokenizer.Decode(sequence.GeneratedIds, skipSpecialTokens: true);
+
+            if (parse.GetValue(json))
+                console.WriteJson(new GenerateResult(sequence.PromptIds, sequence.GeneratedIds, text,
+                    sequence.StopReason.ToString().ToLowerInvariant(), sequence.Entropies ?? []));
+            else
+            {
+                console.Output.WriteLine(text);
+                console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{sequence.GeneratedIds.Count} tokens, stop: {sequence.StopReason}, mean entropy {sequence.Entropies?.DefaultIfEmpty().Average():F4} nats"));
+            }
+            return Task.CompletedTask;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,36 @@
+using OneShotGee.Core;
+using static TorchSharp.torch;
+
+namespace OneShotGee.Modeling.Runtime;
+
+/// <summary>Parses the user's <c>--device</c> and <c>--dtype</c> choices into TorchSharp values.</summary>
+public static class ComputeTarget
+{
+    public static readonly IReadOnlyList<string> DeviceNames = ["auto", "cpu", "cuda"];
+    public static readonly IReadOnlyList<string> DtypeNames = ["auto", "float32", "bfloat16", "float16"];
+
+    /// <summary>"auto" picks CUDA when a GPU is usable, else the CPU; "cuda" or "cuda:N" requires one.</summary>
+    public static Device ParseDevice(string name)
+    {
+        if (name == "auto") return cuda.is_available() ? CUDA : CPU;
+        if (name == "cpu") return CPU;
+        if (name == "cuda" || name.StartsWith("cuda:", StringComparison.Ordinal))
+        {
+            if (!cuda.is_available())
+                throw new InvalidInputException(
+                    $"device '{name}' was asked for, but no CUDA device is usable (this build uses the CPU libtorch unless built with TorchBackend=cuda)");
+            return device(name);
+        }
+        throw new InvalidInputException($"device '{name}' is unknown; expected one of {string.Join(", ", DeviceNames)} or cuda:N");
+    }
+
+    /// <summary>"auto" returns null: the model's default (float32 on CPU, bfloat16 on CUDA).</summary>
+    public static ScalarType? ParseDtype(string name) => name switch
+    {
+        "auto" => null,
+        "float32" or "fp32" => ScalarType.Float32,
+        "bfloat16" or "bf16" => ScalarType.BFloat16,
+        "float16" or "fp16" => ScalarType.Float16,
+        _ => throw new InvalidInputException($"dtype '{name}' is unknown; expected one of {string.Join(", ", DtypeNames)}"),
+    };
+}
