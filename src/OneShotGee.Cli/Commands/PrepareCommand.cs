@@ -38,7 +38,7 @@ public static class PrepareCommand
         };
         var replicate = new Option<int>("--replicate")
         {
-            Description = "With --one-shot: how many times the variants are replicated.",
+            Description = "Repeat the balanced rows this many times (One-shot EM trains on one problem replicated 1,280 times).",
             DefaultValueFactory = _ => 1,
         };
         var targetSize = new Option<int?>("--target-size") { Description = "Downsample to this many rows in total." };
