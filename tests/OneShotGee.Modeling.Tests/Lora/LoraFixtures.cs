@@ -18,7 +18,8 @@ static class LoraFixtures
     {
         var logits = lm.call(ids, mask, null);
         var v = logits.shape[2];
-        return nn.functional.cross_entropy(logits[.., ..^1].reshape(-1, v).to(ScalarType.Float32), ids[.., 1..].reshape(-1));
+        if (logits.dtype != ScalarType.Float64) logits = logits.to(ScalarType.Float32);
+        return nn.functional.cross_entropy(logits[.., ..^1].reshape(-1, v), ids[.., 1..].reshape(-1));
     }
 
     /// <summary>Sets every lora_B to seeded N(0, 0.1²), so the adapters change the output and A gets gradients.</summary>
