@@ -61,7 +61,7 @@ public static class CheckpointWriter
         return json;
     }
 
-    static void ReplaceDirectory(string staging, string target)
+    internal static void ReplaceDirectory(string staging, string target)
     {
         if (!Directory.Exists(target)) { Directory.Move(staging, target); return; }
         var old = $"{target}.old-{Guid.NewGuid():N}";

@@ -1,3 +1,4 @@
+using OneShotGee.Modeling.Checkpointing;
 using OneShotGee.Modeling.Config;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,6 +12,9 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor, KvCache?, Tensor>
     public readonly ModuleList<DecoderLayer> layers;
     public readonly RmsNorm norm;
     readonly RotaryEmbedding rotary;
+
+    /// <summary>Recompute each layer's activations during backward instead of keeping them (see <see cref="DecoderLayerCheckpoint"/>).</summary>
+    public bool GradientCheckpointing { get; set; }
 
     public DecoderModel(ModelConfig c, ScalarType dtype, Device device) : base(nameof(DecoderModel))
     {
@@ -44,7 +48,7 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor, KvCache?, Tensor>
         var ctx = new LayerContext(cos, sin, AttentionMask.Causal(paddingMask, s, x.dtype), cache);
         foreach (var layer in layers)
         {
-            x = layer.call(x, ctx);
+            x = GradientCheckpointing && cache is null && is_grad_enabled() ? DecoderLayerCheckpoint.Run(layer, x, ctx) : layer.call(x, ctx);
             layerOutputs?.Add(x.MoveToOuterDisposeScope());
         }
         return norm.call(x).MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using OneShotGee.Modeling.Lora;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -9,6 +10,9 @@ public sealed class Linear : nn.Module<Tensor, Tensor>
     public readonly Parameter weight;
     public readonly Parameter? bias;
 
+    /// <summary>A LoRA update added to the output (attached by <see cref="LoraAdapter"/>); null for a plain layer.</summary>
+    public LoraBranch? Lora { get; private set; }
+
     public Linear(long inFeatures, long outFeatures, bool hasBias, ScalarType dtype, Device device) : base(nameof(Linear))
     {
         weight = new Parameter(empty(outFeatures, inFeatures, dtype, device));
@@ -16,5 +20,23 @@ public sealed class Linear : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => nn.functional.linear(x, weight, bias);
+    public override Tensor forward(Tensor x)
+    {
+        var y = nn.functional.linear(x, weight, bias);
+        return Lora is null ? y : Lora.AddTo(y, x, training);
+    }
+
+    /// <summary>Attaches a LoRA branch, or detaches it with null; A and B become this module's <c>lora_A</c> / <c>lora_B</c> children.</summary>
+    internal void SetLora(LoraBranch? lora)
+    {
+        if (Lora is not null)
+        {
+            _internal_submodules.Remove("lora_A");
+            _internal_submodules.Remove("lora_B");
+        }
+        Lora = lora;
+        if (lora is null) return;
+        register_module("lora_A", lora.lora_A);
+        register_module("lora_B", lora.lora_B);
+    }
 }

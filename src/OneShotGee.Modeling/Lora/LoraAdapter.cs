@@ -1,0 +1,63 @@
+using OneShotGee.Modeling.Llama;
+using static TorchSharp.torch;
+
+namespace OneShotGee.Modeling.Lora;
+
+/// <summary>
+/// Attaches LoRA adapters to a <see cref="CausalLM"/>, folds them back into its weights, and saves or loads them
+/// in the Hugging Face PEFT layout (see <see cref="PeftAdapterFiles"/>).
+/// </summary>
+public static class LoraAdapter
+{
+    /// <summary>
+    /// Wraps every targeted projection of every decoder layer with a float32 <see cref="LoraBranch"/> and freezes all
+    /// other parameters, so the parameters that require grad are exactly the lora_A / lora_B weights.
+    /// Apply after moving the model to its device and dtype: <c>Module.to</c> would also convert the adapters.
+    /// </summary>
+    /// <param name="seed">Seeds the A initialisation (drawn on the CPU, so the same on every device).</param>
+    public static void Apply(CausalLM lm, LoraOptions options, long seed)
+    {
+        if (Branches(lm).Count > 0) throw new InvalidOperationException("the model already has LoRA adapters");
+        using var generator = new Generator((ulong)seed, CPU);
+        foreach (var p in lm.parameters()) p.requires_grad = false;
+        foreach (var (_, linear) in Projections(lm, options.Targets))
+            linear.SetLora(new LoraBranch(linear.weight.shape[1], linear.weight.shape[0], options, lm.Device, generator));
+    }
+
+    /// <summary>
+    /// W ← W + (alpha / r)·B·A (computed in float32, rounded once to W's dtype), then removes the adapters and makes
+    /// every parameter trainable again: the model is a plain one that <see cref="CausalLM.SavePretrained"/> writes as HF.
+    /// </summary>
+    public static void Merge(CausalLM lm)
+    {
+        using var noGrad = no_grad();
+        foreach (var (_, linear) in Branches(lm))
+        {
+            using var scope = NewDisposeScope();
+            var lora = linear.Lora!;
+            linear.weight.copy_((linear.weight.to(ScalarType.Float32) + lora.Delta()).to(linear.weight.dtype));
+            linear.SetLora(null);
+            lora.lora_A.Dispose();
+            lora.lora_B.Dispose();
+        }
+        foreach (var p in lm.parameters()) p.requires_grad = true;
+    }
+
+    /// <summary>The projections that carry an adapter, by module name (e.g. <c>model.layers.0.self_attn.q_proj</c>).</summary>
+    public static IReadOnlyList<(string Name, Linear Projection)> Branches(CausalLM lm) =>
+        [.. lm.named_modules().Where(m => m.module is Linear { Lora: not null }).Select(m => (m.name, (Linear)m.module))];
+
+    /// <summary>Writes <c>adapter_config.json</c> and <c>adapter_model.safetensors</c> as HF PEFT does.</summary>
+    /// <param name="baseModelNameOrPath">Recorded in the config; default: the directory the base model was loaded from.</param>
+    public static void Save(CausalLM lm, string directory, string? baseModelNameOrPath = null) =>
+        PeftAdapterFiles.Save(lm, directory, baseModelNameOrPath ?? lm.SourceDirectory);
+
+    /// <summary>Attaches the adapters saved in a PEFT directory to a base model that has none.</summary>
+    public static void Load(CausalLM lm, string directory) => PeftAdapterFiles.Load(lm, directory);
+
+    /// <summary>The decoder-layer projections whose HF module name ends in one of <paramref name="targets"/>.</summary>
+    internal static IReadOnlyList<(string Name, Linear Linear)> Projections(CausalLM lm, IReadOnlyList<string> targets) =>
+        [.. lm.named_modules()
+            .Where(m => m.module is Linear && m.name.StartsWith("model.layers.") && targets.Contains(m.name[(m.name.LastIndexOf('.') + 1)..]))
+            .Select(m => (m.name, (Linear)m.module))];
+}
