@@ -11,7 +11,7 @@ namespace OneShotGee.Benchmarks;
 /// Greedy decoding of exactly <see cref="NewTokens"/> tokens per sequence (no EOS), with the KV cache
 /// (<see cref="TokenGenerator"/>) against recomputing the whole sequence for every new token, as the seed's and
 /// One-shot EM's Python do with <c>use_cache=False</c>. Ratio = time / KV-cache time. The baseline runs for
-/// minutes per invocation, so each case runs once to warm up (BenchmarkDotNet's jitting run) and twice measured.
+/// minutes per invocation, so each case runs just twice (Monitoring: no pilot or warm-up; the first run is cold).
 /// </summary>
 [Config(typeof(GenerationConfig))]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 2)]
