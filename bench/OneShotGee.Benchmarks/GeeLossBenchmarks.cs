@@ -1,6 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
-using BenchmarkDotNet.Configs;
 using OneShotGee.Core.Gee;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,7 +9,8 @@ namespace OneShotGee.Benchmarks;
 /// One GEE loss step on CPU float32 logits: token entropy, masked sample means, L2 loss, forward and backward.
 /// Each invocation counts as batch × seq operations, so "Op/s" reads as tokens per second.
 /// </summary>
-[Config(typeof(TokensPerSecondConfig))]
+[Config(typeof(OperationsPerSecondConfig))]
+[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 3)]
 [MemoryDiagnoser(displayGenColumns: false)]
 public class GeeLossBenchmarks
 {
@@ -57,10 +56,5 @@ public class GeeLossBenchmarks
         var logits = randn([batch, seq, vocab], generator: new Generator(0)).requires_grad_();
         var mask = GenerationMask.FromSpans(Enumerable.Repeat(seq / 2, batch).ToArray(), Enumerable.Repeat(seq / 2, batch).ToArray(), seq);
         return new(logits, mask, Enumerable.Range(0, batch).Select(i => Groups[i % 2]).ToArray());
-    }
-
-    sealed class TokensPerSecondConfig : ManualConfig
-    {
-        public TokensPerSecondConfig() => AddColumn(StatisticColumn.OperationsPerSecond);
     }
 }
