@@ -31,7 +31,7 @@ public sealed record DemoRecipe
     public int MaxPositionEmbeddings { get; init; } = 512;
 
     public int Steps { get; init; } = 300;
-    public int BatchSize { get; init; } = 32;
+    public int BatchSize { get; init; } = 16;
     public int WarmupSteps { get; init; } = 30;
     public double LearningRate { get; init; } = 3e-3;
     public double MinLearningRate { get; init; } = 3e-4;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OneShotGee.Core;
 using OneShotGee.Modeling.Checkpoint;
 using OneShotGee.Modeling.Llama;
 using OneShotGee.Modeling.Tokenization;
@@ -10,15 +11,22 @@ namespace OneShotGee.Training.DemoModel;
 /// <c>&lt;cache root&gt;/&lt;recipe hash&gt;/</c> as a Hugging Face checkpoint with <see cref="DemoModelCard"/>.
 /// A build goes to a temporary directory that is renamed when complete, so an interrupted build leaves no model.
 /// </summary>
-public static class DemoModel
+public static class DemoModelCache
 {
     /// <summary><c>$XDG_CACHE_HOME/oneshotgee/demo-model</c>, else <c>~/.cache/oneshotgee/demo-model</c>.</summary>
-    public static string DefaultCacheRoot()
+    public static string DefaultRoot()
     {
         var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
         return Path.Combine(cache, "oneshotgee", "demo-model");
     }
+
+    /// <summary>Where <paramref name="recipe"/>'s model lives under <paramref name="cacheRoot"/> (default <see cref="DefaultRoot"/>).</summary>
+    public static string PathFor(DemoRecipe recipe, string? cacheRoot = null) =>
+        PathFor(recipe.Hash(DemoCorpus.Generate(recipe.CorpusPairs, recipe.Seed)), cacheRoot);
+
+    static string PathFor(string hash, string? cacheRoot) =>
+        Path.Combine(Path.GetFullPath(cacheRoot ?? DefaultRoot()), hash);
 
     /// <summary>The directory of the default demo model, built first if the cache lacks it.</summary>
     public static string EnsureBuilt(string? cacheRoot = null, IProgress<PretrainProgress>? progress = null, CancellationToken ct = default) =>
@@ -30,7 +38,9 @@ public static class DemoModel
     {
         var corpus = DemoCorpus.Generate(recipe.CorpusPairs, recipe.Seed);
         var hash = recipe.Hash(corpus);
-        var target = Path.Combine(Path.GetFullPath(cacheRoot ?? DefaultCacheRoot()), hash);
+        var target = PathFor(hash, cacheRoot);
+        if (File.Exists(Path.GetDirectoryName(target)))
+            throw new InvalidInputException($"demo model cache directory '{Path.GetDirectoryName(target)}' is a file");
         if (!rebuild && File.Exists(Path.Combine(target, DemoModelCard.FileName))) return target;
 
         var staging = $"{target}.tmp-{Guid.NewGuid():N}";
