@@ -28,6 +28,9 @@ public static class DemoModelCommand
         };
         command.SetAction((parse, cancel) => console.RunAsync(() =>
         {
+            // A 150k-parameter model gains nothing from intra-op threads; on a busy 2-core machine OpenMP's
+            // spinning threads made the build 10x slower (200 s against 15 s), and one thread is deterministic too.
+            TorchSharp.torch.set_num_threads(1);
             var path = WithProgressBar(console, progress => DemoModelCache.EnsureBuilt(
                 DemoRecipe.Default, parse.GetValue(cacheDir)?.FullName, parse.GetValue(rebuild), progress, cancel));
             console.Output.WriteLine(parse.GetValue(json) ? CardJson(path) : path);
