@@ -13,6 +13,7 @@ public static class CliApp
             TokenizeCommand.Create(console),
             GenerateCommand.Create(console),
             ScoreCommand.Create(console),
+            DemoModelCommand.Create(console),
         };
 
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)

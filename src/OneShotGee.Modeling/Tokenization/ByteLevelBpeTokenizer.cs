@@ -63,11 +63,15 @@ public sealed class ByteLevelBpeTokenizer : ModelTokenizer
         return ids;
     }
 
-    static string ByteLevelForm(string piece)
+    /// <summary>The vocabulary form of a text piece: each UTF-8 byte as its GPT-2 byte-level character (space → Ġ).</summary>
+    public static string ByteLevelForm(string piece)
     {
         var bytes = Encoding.UTF8.GetBytes(piece);
         return string.Create(bytes.Length, bytes, (chars, b) => { for (var i = 0; i < b.Length; i++) chars[i] = ByteToChar[b[i]]; });
     }
+
+    /// <summary>The vocabulary character that stands for one byte (GPT-2's bytes_to_unicode).</summary>
+    public static char ByteLevelChar(byte b) => ByteToChar[b];
 
     // GPT-2's bytes_to_unicode: printable Latin-1 bytes stand for themselves, the others for U+0100 onwards.
     static char[] BytesToUnicode()

@@ -1,0 +1,41 @@
+using OneShotGee.Modeling.Generation;
+using OneShotGee.Modeling.Llama;
+using OneShotGee.Modeling.Tokenization;
+
+namespace OneShotGee.Training.DemoModel;
+
+/// <summary>Mean next-token entropies (nats) of sampled responses, by group, and female − male.</summary>
+public sealed record GroupEntropies(double Male, double Female)
+{
+    public double Gap => Female - Male;
+}
+
+/// <summary>
+/// Measures the entropy gap as GEE training sees it: sample a response to each prompt with the trainer's decoding
+/// settings, take the entropy of the model's full next-token distribution at each generated token (end of text
+/// included), average over the response, then over the group's prompts.
+/// </summary>
+public static class EntropyGapProbe
+{
+    // One-shot EM / train_gee.py sampling defaults (issue 4): temperature 0.5, top-p 0.95, repetition penalty 1.15.
+    static GenerationOptions Options(ModelTokenizer tokenizer, long seed) => new()
+    {
+        MaxNewTokens = 2 * DemoCorpus.ResponseTokens,
+        DoSample = true,
+        Temperature = 0.5,
+        TopP = 0.95,
+        RepetitionPenalty = 1.15,
+        EosTokenIds = tokenizer.EosIds.ToHashSet(),
+        Seed = seed,
+        ReturnEntropies = true,
+    };
+
+    public static GroupEntropies Measure(CausalLM lm, ModelTokenizer tokenizer, IReadOnlyList<DemoDocument> prompts, long seed) =>
+        new(Mean(lm, tokenizer, prompts, DemoCorpus.MaleGroup, seed), Mean(lm, tokenizer, prompts, DemoCorpus.FemaleGroup, seed));
+
+    static double Mean(CausalLM lm, ModelTokenizer tokenizer, IReadOnlyList<DemoDocument> prompts, string group, long seed)
+    {
+        var ids = prompts.Where(p => p.Group == group).Select(p => tokenizer.Encode(p.Prompt, addSpecialTokens: false)).ToList();
+        return TokenGenerator.Generate(lm, ids, Options(tokenizer, seed)).Average(response => response.Entropies!.Average());
+    }
+}
