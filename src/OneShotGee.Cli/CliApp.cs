@@ -10,6 +10,7 @@ public static class CliApp
         new("OneShotGee: debias causal language models with One-shot Group-Entropy Equalization (GEE).")
         {
             PrepareCommand.Create(console),
+            TrainCommand.Create(console),
         };
 
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)
