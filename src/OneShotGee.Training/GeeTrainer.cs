@@ -53,7 +53,7 @@ public sealed class GeeTrainer : IDisposable
         options.Validated();
         var data = PreparedDataset.Read(options.DataPath, ct);
         options.ValidateAgainst(data.Groups);
-        _ = new PairBatchSampler(data.Rows, data.Groups, options.Seed);
+        _ = new PairBatchSampler(data.Rows, data.Groups, options.Seed); // rejects broken twin sets before the model loads
         var resumeDir = options.Resume is { } resume ? TrainingCheckpoint.Resolve(resume, options.OutputPath) : null;
         var state = resumeDir is null ? null : TrainerState.Read(resumeDir);
         state?.EnsureContinues(options);
