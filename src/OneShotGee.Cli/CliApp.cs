@@ -14,6 +14,7 @@ public static class CliApp
             GenerateCommand.Create(console),
             ScoreCommand.Create(console),
             DemoModelCommand.Create(console),
+            TrainCommand.Create(console),
         };
 
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)

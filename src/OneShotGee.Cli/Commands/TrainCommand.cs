@@ -1,0 +1,117 @@
+using System.CommandLine;
+using OneShotGee.Core.Gee;
+using OneShotGee.Training;
+using Spectre.Console;
+
+namespace OneShotGee.Cli.Commands;
+
+/// <summary><c>oneshotgee train</c>: GEE fine-tuning of a causal LM on a prepared dataset (see <see cref="GeeTrainer"/>).</summary>
+public static class TrainCommand
+{
+    static readonly TrainOptions Defaults = new() { ModelPath = "", DataPath = "", OutputPath = "" };
+
+    public static Command Create(CliConsole console)
+    {
+        var model = new Option<DirectoryInfo>("--model", "-m") { Description = "Hugging Face model directory.", Required = true };
+        var data = new Option<FileInfo>("--data", "-d") { Description = "Prepared Parquet dataset (oneshotgee prepare).", Required = true };
+        var output = new Option<DirectoryInfo>("--out", "-o")
+        {
+            Description = "Output directory: metrics.jsonl, checkpoint-<step>/, final/.", Required = true,
+        };
+        var effectiveBatch = Default("--effective-batch", "Prompts per optimizer step.", Defaults.EffectiveBatch);
+        var microBatch = Default("--micro-batch", "Prompts per forward pass; holds every group and whole counterfactual pairs.", Defaults.MicroBatch);
+        var temperature = Default("--temperature", "Sampling temperature of the responses.", Defaults.SamplingTemperature);
+        var topP = Default("--top-p", "Nucleus sampling threshold.", Defaults.TopP);
+        var repetitionPenalty = Default("--repetition-penalty", "Repetition penalty when sampling.", Defaults.RepetitionPenalty);
+        var maxNewTokens = Default("--max-new-tokens", "Longest sampled response.", Defaults.MaxNewTokens);
+        var tau = Default("--tau", "Temperature τ of the token entropy.", Defaults.Tau);
+        var lambda = Default("--lambda", "Weight λ of the group-entropy penalty (0: entropy minimisation only).", Defaults.Lambda);
+        var l1 = new Option<bool>("--l1") { Description = "Penalise |H_g − H̄| instead of (H_g − H̄)²." };
+        var penaltyOnly = new Option<bool>("--penalty-only") { Description = "Drop the H̄ term; keep only λ·penalty." };
+        var autoAnneal = new Option<bool>("--auto-anneal") { Description = "Scale λ by gap_t / gap_0 each step." };
+        var groupStats = new Option<GroupStatsMode>("--group-stats")
+        {
+            Description = "batch: exact full-batch statistics in two passes; micro: per micro-batch (the seed's approximation).",
+            DefaultValueFactory = _ => Defaults.GroupStats,
+        };
+        var lr = Default("--lr", "AdamW learning rate.", Defaults.LearningRate);
+        var weightDecay = Default("--weight-decay", "AdamW weight decay.", Defaults.WeightDecay);
+        var maxGradNorm = Default("--max-grad-norm", "Gradient norm clipping.", Defaults.MaxGradNorm);
+        var maxSteps = Default("--max-steps", "Optimizer steps.", Defaults.MaxSteps);
+        var seed = Default("--seed", "Seed of the data order and the sampling.", Defaults.Seed);
+        var saveSteps = Default("--save-steps", "Write a checkpoint every this many steps (and at the end).", Defaults.SaveSteps);
+        var chatTemplate = Default("--chat-template", "auto, none, chatml, llama3 or llama2.", Defaults.ChatTemplate);
+        var device = Default("--device", "auto, cpu or cuda.", Defaults.Device);
+        var dtype = new Option<string?>("--dtype") { Description = "float32, bfloat16 or float16 (default float32 on CPU, bfloat16 on CUDA)." };
+        var resume = new Option<string?>("--resume") { Description = "A checkpoint directory to continue from, or 'latest' under --out." };
+
+        var command = new Command("train", "Fine-tune a model with One-shot GEE: sample, entropy, GEE loss, AdamW.")
+        {
+            model, data, output, effectiveBatch, microBatch, temperature, topP, repetitionPenalty, maxNewTokens, tau, lambda,
+            l1, penaltyOnly, autoAnneal, groupStats, lr, weightDecay, maxGradNorm, maxSteps, seed, saveSteps, chatTemplate,
+            device, dtype, resume,
+        };
+        command.SetAction((parse, cancel) => console.RunAsync(() =>
+        {
+            var options = new TrainOptions
+            {
+                ModelPath = parse.GetValue(model)!.FullName,
+                DataPath = parse.GetValue(data)!.FullName,
+                OutputPath = parse.GetValue(output)!.FullName,
+                EffectiveBatch = parse.GetValue(effectiveBatch),
+                MicroBatch = parse.GetValue(microBatch),
+                SamplingTemperature = parse.GetValue(temperature),
+                TopP = parse.GetValue(topP),
+                RepetitionPenalty = parse.GetValue(repetitionPenalty),
+                MaxNewTokens = parse.GetValue(maxNewTokens),
+                Tau = parse.GetValue(tau),
+                Lambda = parse.GetValue(lambda),
+                Penalty = parse.GetValue(l1) ? GeePenalty.L1 : GeePenalty.L2,
+                PenaltyOnly = parse.GetValue(penaltyOnly),
+                AutoAnneal = parse.GetValue(autoAnneal),
+                GroupStats = parse.GetValue(groupStats),
+                LearningRate = parse.GetValue(lr),
+                WeightDecay = parse.GetValue(weightDecay),
+                MaxGradNorm = parse.GetValue(maxGradNorm),
+                MaxSteps = parse.GetValue(maxSteps),
+                Seed = parse.GetValue(seed),
+                SaveSteps = parse.GetValue(saveSteps),
+                ChatTemplate = parse.GetValue(chatTemplate)!,
+                Device = parse.GetValue(device)!,
+                Dtype = parse.GetValue(dtype),
+                Resume = parse.GetValue(resume),
+            };
+            using var trainer = GeeTrainer.Create(options, cancel);
+            var final = WithStepProgress(console, trainer, options.MaxSteps, cancel);
+            console.Output.WriteLine($"final model -> {final}");
+            return Task.CompletedTask;
+        }));
+        return command;
+    }
+
+    static Option<T> Default<T>(string name, string description, T value) =>
+        new(name) { Description = description, DefaultValueFactory = _ => value };
+
+    /// <summary>One line per step on the output; in a terminal also a progress bar on the error stream.</summary>
+    static string WithStepProgress(CliConsole console, GeeTrainer trainer, int maxSteps, CancellationToken cancel)
+    {
+        if (!console.Status.Profile.Capabilities.Interactive)
+            return trainer.Run(new StepLines(m => console.Output.WriteLine(m.ToString())), cancel);
+        return console.Status.Progress().Start(context =>
+        {
+            var task = context.AddTask("Training", maxValue: maxSteps);
+            task.Value = trainer.Step;
+            return trainer.Run(new StepLines(m =>
+            {
+                console.Output.WriteLine(m.ToString());
+                task.Value = m.Step;
+            }), cancel);
+        });
+    }
+
+    // Progress<T> posts to the thread pool; lines must come out in step order.
+    sealed class StepLines(Action<TrainStepMetrics> report) : IProgress<TrainStepMetrics>
+    {
+        public void Report(TrainStepMetrics value) => report(value);
+    }
+}

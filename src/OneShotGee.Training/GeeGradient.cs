@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using OneShotGee.Core.Gee;
+using OneShotGee.Data;
+using OneShotGee.Modeling.Llama;
+using static TorchSharp.torch;
+
+namespace OneShotGee.Training;
+
+/// <summary>What accumulating one step's gradient measured.</summary>
+public sealed record GradientResult(GeeStepMetrics Gee, int GeneratedTokens, double SamplingSeconds);
+
+/// <summary>
+/// One optimizer step's GEE gradient, accumulated on the model's parameters: sample a response per prompt, take the
+/// τ-entropy H_i of each response, backpropagate the loss. λ comes from one <see cref="LambdaAnnealer"/> owned here
+/// (its state is saved in checkpoints); each loss is then built with that λ held fixed.
+/// </summary>
+public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, GeeOptions gee, LambdaAnnealer annealer)
+{
+    public GradientResult Accumulate(CausalLM lm, IReadOnlyList<IReadOnlyList<PreparedRow>> microBatches, int step) =>
+        options.GroupStats == GroupStatsMode.Batch ? TwoPass(lm, microBatches, step) : PerMicroBatch(lm, microBatches, step);
+
+    /// <summary>Exact: pass 1 samples everything and takes every H_i without grad, so c_i = ∂L/∂H_i sees the whole
+    /// batch; pass 2 recomputes each micro-batch with grad and backpropagates Σ c_i·H_i (<see cref="TwoPassGee"/>).</summary>
+    GradientResult TwoPass(CausalLM lm, IReadOnlyList<IReadOnlyList<PreparedRow>> microBatches, int step)
+    {
+        var sampling = Stopwatch.StartNew();
+        var rollouts = microBatches.Select((rows, k) => sampler.Sample(lm, rows, step, k)).ToList();
+        sampling.Stop();
+        var entropies = new List<double>();
+        foreach (var rollout in rollouts)
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            entropies.AddRange(Values(rollout.SampleEntropies(lm, options.Tau)));
+        }
+        var groups = rollouts.SelectMany(r => r.Groups).ToList();
+        var lambda = annealer.Next(GroupEntropyStatistics.Of(entropies, groups, gee.Groups).EntropyGap);
+        var (coefficients, metrics) = new TwoPassGee(gee with { Lambda = lambda, AutoAnneal = false })
+            .Coefficients(entropies, groups, step);
+        metrics.EnsureFinite();
+
+        var offset = 0;
+        foreach (var rollout in rollouts)
+        {
+            using var scope = NewDisposeScope();
+            var h = rollout.SampleEntropies(lm, options.Tau);
+            TwoPassGee.SurrogateLoss(h, coefficients[offset..(offset + rollout.Groups.Count)]).backward();
+            offset += rollout.Groups.Count;
+        }
+        return new(metrics, rollouts.Sum(r => r.GeneratedTokens), sampling.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The seed's approximation: each micro-batch's own GEE loss, divided by the number of micro-batches.
+    /// The reported H̄, H_g and gap are still those of the whole step's samples; loss and λ are micro-batch means.</summary>
+    GradientResult PerMicroBatch(CausalLM lm, IReadOnlyList<IReadOnlyList<PreparedRow>> microBatches, int step)
+    {
+        var sampling = TimeSpan.Zero;
+        var parts = new List<GeeStepMetrics>();
+        var entropies = new List<double>();
+        var groups = new List<string>();
+        var tokens = 0;
+        for (var k = 0; k < microBatches.Count; k++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var rollout = sampler.Sample(lm, microBatches[k], step, k);
+            sampling += Stopwatch.GetElapsedTime(started);
+            using var scope = NewDisposeScope();
+            var h = rollout.SampleEntropies(lm, options.Tau);
+            var values = Values(h);
+            var lambda = annealer.Next(GroupEntropyStatistics.Of(values, rollout.Groups, gee.Groups).EntropyGap);
+            var (loss, metrics) = new GroupEntropyEqualizationLoss(gee with { Lambda = lambda, AutoAnneal = false })
+                .Forward(h, rollout.Groups, step);
+            parts.Add(metrics.EnsureFinite());
+            (loss / microBatches.Count).backward();
+            entropies.AddRange(values);
+            groups.AddRange(rollout.Groups);
+            tokens += rollout.GeneratedTokens;
+        }
+        var whole = GroupEntropyStatistics.Of(entropies, groups, gee.Groups);
+        var combined = new GeeStepMetrics(step, parts.Average(m => m.Loss), parts.Average(m => m.LossEm),
+            parts.Average(m => m.LossBias), whole.MeanEntropy, whole.GroupEntropies, whole.EntropyGap,
+            parts.Average(m => m.Lambda), whole.MissingGroups);
+        return new(combined, tokens, sampling.TotalSeconds);
+    }
+
+    static double[] Values(Tensor h) => h.detach().to(ScalarType.Float64).cpu().data<double>().ToArray();
+}

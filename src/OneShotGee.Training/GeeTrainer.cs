@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using OneShotGee.Core.Gee;
+using OneShotGee.Data;
+using OneShotGee.Modeling.Llama;
+using OneShotGee.Modeling.Tokenization;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace OneShotGee.Training;
+
+/// <summary>
+/// The GEE training loop: per optimizer step, sample → entropy → GEE loss → backward (<see cref="GeeGradient"/>),
+/// then clip and step AdamW (<see cref="ClippedAdamW"/>); metrics to <c>metrics.jsonl</c> and the
+/// <see cref="TrainingMeter"/>; checkpoints every <see cref="TrainOptions.SaveSteps"/> steps and at the end, and
+/// the final model in <c>&lt;out&gt;/final</c>.
+/// </summary>
+public sealed class GeeTrainer : IDisposable
+{
+    public const string MetricsFile = "metrics.jsonl";
+    public const string FinalDirectory = "final";
+
+    readonly TrainOptions options;
+    readonly PairBatchSampler batches;
+    readonly LambdaAnnealer annealer;
+    readonly GeeGradient gradient;
+    readonly ClippedAdamW optimizer;
+    readonly IReadOnlyList<(string Name, Parameter Weight)> trainable;
+
+    GeeTrainer(TrainOptions options, PreparedDataset data, CausalLM lm, ModelTokenizer tokenizer, TrainerState? resumed)
+    {
+        (this.options, Model) = (options, lm);
+        var gee = options.GeeOptions(data.Groups);
+        batches = new PairBatchSampler(data.Rows, data.Groups, options.Seed, resumed?.DataCursor ?? 0);
+        annealer = new LambdaAnnealer(gee);
+        // The annealer's only state is gap_0, set by the first gap above 0 it sees.
+        if (resumed?.AnnealInitialGap is { } gap0) annealer.Next(gap0);
+        var template = ChatTemplate.Resolve(options.ChatTemplate, tokenizer.ChatTemplateText);
+        gradient = new GeeGradient(new ResponseSampler(tokenizer, template, options), options, gee, annealer);
+        trainable = [.. lm.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter))];
+        optimizer = new ClippedAdamW([.. trainable.Select(p => p.Weight)], options);
+        Step = resumed?.Step ?? 0;
+    }
+
+    public CausalLM Model { get; }
+
+    /// <summary>Optimizer steps completed.</summary>
+    public int Step { get; private set; }
+
+    /// <summary>Validates the options and data (before any model is loaded), then loads the model, or the
+    /// checkpoint named by <see cref="TrainOptions.Resume"/> with its optimizer state.</summary>
+    public static GeeTrainer Create(TrainOptions options, CancellationToken ct = default)
+    {
+        options.Validated();
+        var data = PreparedDataset.Read(options.DataPath, ct);
+        options.ValidateAgainst(data.Groups);
+        _ = new PairBatchSampler(data.Rows, data.Groups, options.Seed); // rejects broken twin sets before the model loads
+        var resumeDir = options.Resume is { } resume ? TrainingCheckpoint.Resolve(resume, options.OutputPath) : null;
+        var state = resumeDir is null ? null : TrainerState.Read(resumeDir);
+        state?.EnsureContinues(options);
+        if (!Directory.Exists(options.ModelPath))
+            throw new Core.InvalidInputException($"--model '{options.ModelPath}' is not a directory");
+
+        var tokenizer = ModelTokenizer.FromDirectory(options.ModelPath);
+        var lm = CausalLM.FromPretrained(resumeDir ?? options.ModelPath,
+            TrainingDevice.Dtype(options.Dtype), TrainingDevice.Resolve(options.Device));
+        try
+        {
+            var trainer = new GeeTrainer(options, data, lm, tokenizer, state);
+            if (resumeDir is not null) trainer.optimizer.Load(Path.Combine(resumeDir, TrainingCheckpoint.OptimizerFile));
+            return trainer;
+        }
+        catch
+        {
+            lm.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs the remaining steps and writes <c>&lt;out&gt;/final</c>; reports each step as it ends.</summary>
+    public string Run(IProgress<TrainStepMetrics>? progress = null, CancellationToken ct = default)
+    {
+        while (Step < options.MaxSteps)
+        {
+            ct.ThrowIfCancellationRequested();
+            var metrics = RunStep();
+            progress?.Report(metrics);
+        }
+        var final = Path.Combine(options.OutputPath, FinalDirectory);
+        Model.SavePretrained(final);
+        return final;
+    }
+
+    /// <summary>One optimizer step, then its metrics line and, when due, a checkpoint. A non-finite loss, gradient
+    /// or weight throws naming the step before anything of that step is saved.</summary>
+    public TrainStepMetrics RunStep()
+    {
+        var step = Step + 1;
+        var clock = Stopwatch.StartNew();
+        TrainingGuard.EnsureFiniteWeights(trainable, step);
+        Model.train();
+        GradientResult result;
+        double gradNorm;
+        using (var scope = NewDisposeScope())
+        {
+            try
+            {
+                result = gradient.Accumulate(Model, batches.Next(options.EffectiveBatch / options.MicroBatch, options.MicroBatch), step);
+                gradNorm = optimizer.Step(step);
+            }
+            catch
+            {
+                optimizer.ZeroGradients();
+                throw;
+            }
+        }
+        TrainingGuard.EnsureFiniteWeights(trainable, step);
+        Step = step;
+        var metrics = new TrainStepMetrics(result.Gee, gradNorm, options.LearningRate, result.GeneratedTokens,
+            result.SamplingSeconds, clock.Elapsed.TotalSeconds, Process.GetCurrentProcess().PeakWorkingSet64);
+
+        Directory.CreateDirectory(options.OutputPath);
+        File.AppendAllText(Path.Combine(options.OutputPath, MetricsFile), metrics.ToJsonLine() + "\n");
+        TrainingMeter.Record(metrics);
+        if (step % options.SaveSteps == 0 || step == options.MaxSteps)
+            TrainingCheckpoint.Save(options.OutputPath, Model, optimizer,
+                new TrainerState(step, batches.Cursor, annealer.InitialGap, options.Seed, options.EffectiveBatch, options.MicroBatch));
+        return metrics;
+    }
+
+    public void Dispose()
+    {
+        optimizer.Dispose();
+        Model.Dispose();
+    }
+}

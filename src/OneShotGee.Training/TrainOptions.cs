@@ -1,0 +1,118 @@
+using OneShotGee.Core;
+using OneShotGee.Core.Gee;
+
+namespace OneShotGee.Training;
+
+/// <summary>How the group statistics H_g, H̄ of the GEE loss are taken under gradient accumulation.</summary>
+public enum GroupStatsMode
+{
+    /// <summary>Over the whole effective batch, exactly, in two passes (<see cref="TwoPassGee"/>).</summary>
+    Batch,
+
+    /// <summary>Per micro-batch, the losses averaged: the seed's approximation.</summary>
+    Micro,
+}
+
+/// <summary>
+/// A GEE training run. Defaults are One-shot EM's / the seed <c>train_gee.py</c>'s: effective batch 64 in micro-batches
+/// of 2, sampling at temperature 0.5, top-p 0.95, repetition penalty 1.15, 512 new tokens, AdamW lr 2e-5,
+/// β (0.9, 0.999), ε 1e-8, weight decay 0.01 (PyTorch's AdamW default), gradient norm clipped to 1, 50 steps, seed 15.
+/// </summary>
+public sealed record TrainOptions
+{
+    public required string ModelPath { get; init; }
+    public required string DataPath { get; init; }
+    public required string OutputPath { get; init; }
+
+    public int EffectiveBatch { get; init; } = 64;
+    public int MicroBatch { get; init; } = 2;
+
+    public double SamplingTemperature { get; init; } = 0.5;
+    public double TopP { get; init; } = 0.95;
+    public double RepetitionPenalty { get; init; } = 1.15;
+    public int MaxNewTokens { get; init; } = 512;
+
+    /// <summary>Entropy temperature τ.</summary>
+    public double Tau { get; init; } = 0.5;
+    public double Lambda { get; init; } = 3.0;
+    public GeePenalty Penalty { get; init; } = GeePenalty.L2;
+    public bool PenaltyOnly { get; init; }
+    public bool AutoAnneal { get; init; }
+    public GroupStatsMode GroupStats { get; init; } = GroupStatsMode.Batch;
+
+    public double LearningRate { get; init; } = 2e-5;
+    public double Beta1 { get; init; } = 0.9;
+    public double Beta2 { get; init; } = 0.999;
+    public double Epsilon { get; init; } = 1e-8;
+    public double WeightDecay { get; init; } = 0.01;
+    public double MaxGradNorm { get; init; } = 1.0;
+
+    public int MaxSteps { get; init; } = 50;
+    public int Seed { get; init; } = 15;
+    public int SaveSteps { get; init; } = 10;
+
+    /// <summary>A <see cref="Modeling.Tokenization.ChatTemplate"/> name: auto, none, chatml, llama3, llama2.</summary>
+    public string ChatTemplate { get; init; } = "auto";
+
+    /// <summary>auto (CUDA when available), cpu or cuda.</summary>
+    public string Device { get; init; } = "auto";
+
+    /// <summary>float32, bfloat16 or float16; default float32 on CPU and bfloat16 on CUDA.</summary>
+    public string? Dtype { get; init; }
+
+    /// <summary>A checkpoint directory to continue from, or "latest" for the newest one under <see cref="OutputPath"/>.</summary>
+    public string? Resume { get; init; }
+
+    public GeeOptions GeeOptions(IReadOnlyList<string> groups) => new()
+    {
+        Lambda = Lambda, Temperature = Tau, Penalty = Penalty, PenaltyOnly = PenaltyOnly, AutoAnneal = AutoAnneal, Groups = groups,
+    };
+
+    /// <summary>Checks everything that needs neither the data nor the model; throws <see cref="InvalidInputException"/> naming the option.</summary>
+    public TrainOptions Validated()
+    {
+        Require(!string.IsNullOrWhiteSpace(ModelPath), "--model must name a model directory");
+        Require(!string.IsNullOrWhiteSpace(DataPath), "--data must name a prepared dataset");
+        Require(!string.IsNullOrWhiteSpace(OutputPath), "--out must name an output directory");
+        Require(EffectiveBatch > 0, $"--effective-batch must be positive, got {EffectiveBatch}");
+        Require(MicroBatch > 0, $"--micro-batch must be positive, got {MicroBatch}");
+        Require(EffectiveBatch % MicroBatch == 0,
+            $"--micro-batch {MicroBatch} must divide --effective-batch {EffectiveBatch}");
+        Require(Positive(SamplingTemperature), $"--temperature must be positive, got {SamplingTemperature}");
+        Require(TopP > 0 && TopP <= 1, $"--top-p must be in (0, 1], got {TopP}");
+        Require(Positive(RepetitionPenalty), $"--repetition-penalty must be positive, got {RepetitionPenalty}");
+        Require(MaxNewTokens > 0, $"--max-new-tokens must be positive, got {MaxNewTokens}");
+        Require(Positive(Tau), $"--tau must be positive, got {Tau}");
+        Require(double.IsFinite(Lambda) && Lambda >= 0, $"--lambda must be >= 0, got {Lambda}");
+        Require(Enum.IsDefined(GroupStats), $"--group-stats must be batch or micro, got {GroupStats}");
+        Require(Positive(LearningRate), $"--lr must be positive, got {LearningRate}");
+        Require(Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1, $"AdamW betas must be in [0, 1), got ({Beta1}, {Beta2})");
+        Require(Positive(Epsilon), $"AdamW epsilon must be positive, got {Epsilon}");
+        Require(double.IsFinite(WeightDecay) && WeightDecay >= 0, $"--weight-decay must be >= 0, got {WeightDecay}");
+        Require(Positive(MaxGradNorm), $"--max-grad-norm must be positive, got {MaxGradNorm}");
+        Require(MaxSteps > 0, $"--max-steps must be positive, got {MaxSteps}");
+        Require(SaveSteps > 0, $"--save-steps must be positive, got {SaveSteps}");
+        Require(Device is "auto" or "cpu" or "cuda", $"--device must be auto, cpu or cuda, got '{Device}'");
+        Require(Dtype is null or "float32" or "bfloat16" or "float16", $"--dtype must be float32, bfloat16 or float16, got '{Dtype}'");
+        Require(Modeling.Tokenization.ChatTemplate.Names.Contains(ChatTemplate),
+            $"--chat-template must be one of {string.Join(", ", Modeling.Tokenization.ChatTemplate.Names)}, got '{ChatTemplate}'");
+        return this;
+    }
+
+    /// <summary>Checks the batch sizes against the dataset's groups (every micro-batch must hold every group).</summary>
+    public void ValidateAgainst(IReadOnlyList<string> groups)
+    {
+        Require(groups.Count >= 2, $"--data '{DataPath}' has the groups [{string.Join(", ", groups)}]; GEE needs at least two");
+        Require(MicroBatch >= groups.Count,
+            $"--micro-batch {MicroBatch} is smaller than the {groups.Count} groups of --data; every micro-batch must hold every group");
+        Require(MicroBatch % groups.Count == 0,
+            $"--micro-batch {MicroBatch} must be a multiple of the {groups.Count} groups, so that each micro-batch holds whole pairs (one row per group)");
+    }
+
+    static bool Positive(double value) => double.IsFinite(value) && value > 0;
+
+    static void Require(bool ok, string message)
+    {
+        if (!ok) throw new InvalidInputException(message);
+    }
+}

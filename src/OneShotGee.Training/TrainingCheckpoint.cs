@@ -1,0 +1,53 @@
+using System.Globalization;
+using OneShotGee.Core;
+using OneShotGee.Modeling.Llama;
+
+namespace OneShotGee.Training;
+
+/// <summary>
+/// <c>&lt;out&gt;/checkpoint-&lt;step&gt;/</c>: a Hugging Face model directory plus <c>optimizer.bin</c> and
+/// <c>trainer_state.json</c>. Everything is written to a temporary sibling first and renamed into place, so a
+/// checkpoint directory is always complete.
+/// </summary>
+public static class TrainingCheckpoint
+{
+    public const string Prefix = "checkpoint-";
+    public const string OptimizerFile = "optimizer.bin";
+
+    public static string Save(string outputDirectory, CausalLM lm, ClippedAdamW optimizer, TrainerState state)
+    {
+        var target = Path.Combine(Path.GetFullPath(outputDirectory), Prefix + state.Step.ToString(CultureInfo.InvariantCulture));
+        var staging = $"{target}.tmp-{Guid.NewGuid():N}";
+        try
+        {
+            lm.SavePretrained(staging);
+            optimizer.Save(Path.Combine(staging, OptimizerFile));
+            state.Write(staging);
+            if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
+            Directory.Move(staging, target);
+            return target;
+        }
+        catch
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>A checkpoint directory, or with "latest" the highest-step complete checkpoint under <paramref name="outputDirectory"/>.</summary>
+    public static string Resolve(string resume, string outputDirectory)
+    {
+        if (resume != "latest")
+            return Directory.Exists(resume) ? Path.GetFullPath(resume)
+                : throw new InvalidInputException($"--resume '{resume}' does not exist");
+        var latest = Directory.Exists(outputDirectory)
+            ? Directory.GetDirectories(outputDirectory, Prefix + "*")
+                .Select(dir => (Dir: dir, Step: int.TryParse(Path.GetFileName(dir)[Prefix.Length..], CultureInfo.InvariantCulture, out var s) ? s : -1))
+                .Where(c => c.Step >= 0 && File.Exists(Path.Combine(c.Dir, TrainerState.FileName)))
+                .OrderByDescending(c => c.Step)
+                .Select(c => c.Dir)
+                .FirstOrDefault()
+            : null;
+        return latest ?? throw new InvalidInputException($"--resume latest: no checkpoint under --out '{outputDirectory}'");
+    }
+}

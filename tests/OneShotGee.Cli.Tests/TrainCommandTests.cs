@@ -1,0 +1,59 @@
+using System.Text.Json;
+using OneShotGee.Data;
+using OneShotGee.Modeling.Llama;
+using OneShotGee.Tests;
+
+namespace OneShotGee.Cli.Tests;
+
+public sealed class TrainCommandTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("oneshotgee-cli-train-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    string DataPath => Path.Combine(_dir, "prepared.parquet");
+    string OutDir => Path.Combine(_dir, "run");
+
+    static string Stories260k => SharedData.PathOf("models/stories260k");
+
+    [Fact]
+    public async Task FiveStepsOnStories260kWriteMetricsCheckpointsAndALoadableFinalModel()
+    {
+        PrepareStep.Run(new PrepareOptions(DataPath, Synthetic: 16));
+
+        var result = await CliRunner.RunAsync("train", "--model", Stories260k, "--data", DataPath, "--out", OutDir,
+            "--max-steps", "5", "--effective-batch", "4", "--micro-batch", "2", "--max-new-tokens", "6", "--save-steps", "2",
+            "--device", "cpu");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var stepLines = result.Output.Split('\n').Where(l => l.StartsWith("Step ")).ToList();
+        Assert.Equal(5, stepLines.Count);
+        Assert.Matches(@"^Step 5 \| loss=[-\d.]+ \| gap=[\d.]+ \| H\[male\]=[\d.]+ \| H\[female\]=[\d.]+ \| λ=3\.000", stepLines[^1]);
+        var metrics = File.ReadAllLines(Path.Combine(OutDir, "metrics.jsonl"));
+        Assert.Equal([1, 2, 3, 4, 5], metrics.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt32()));
+        Assert.Equal(["checkpoint-2", "checkpoint-4", "checkpoint-5"],
+            Directory.GetDirectories(OutDir, "checkpoint-*").Select(Path.GetFileName).Order());
+        using var final = CausalLM.FromPretrained(Path.Combine(OutDir, "final"));
+        Assert.Equal(5, final.Config.NumHiddenLayers);
+    }
+
+    [Fact]
+    public async Task AMicroBatchThatDoesNotDivideTheEffectiveBatchExitsWithTwoBeforeLoadingAnything()
+    {
+        var result = await CliRunner.RunAsync("train", "--model", Path.Combine(_dir, "no-model"), "--data",
+            Path.Combine(_dir, "no-data.parquet"), "--out", OutDir, "--effective-batch", "6", "--micro-batch", "4");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--micro-batch 4 must divide --effective-batch 6", result.Error);
+        Assert.False(Directory.Exists(OutDir));
+    }
+
+    [Fact]
+    public async Task ANegativeLambdaExitsWithTwoNamingTheOption()
+    {
+        var result = await CliRunner.RunAsync("train", "--model", Stories260k, "--data", DataPath, "--out", OutDir, "--lambda", "-1");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--lambda", result.Error);
+    }
+}

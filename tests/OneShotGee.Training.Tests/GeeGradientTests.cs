@@ -1,0 +1,101 @@
+using OneShotGee.Core.Gee;
+using OneShotGee.Data;
+using OneShotGee.Modeling.Llama;
+using OneShotGee.Modeling.Tokenization;
+using static TorchSharp.torch;
+
+namespace OneShotGee.Training.Tests;
+
+public sealed class GeeGradientTests : IDisposable
+{
+    readonly TrainingRun run = new();
+    readonly CausalLM lm = CausalLM.FromPretrained(TrainingRun.ModelPath);
+    readonly ResponseSampler sampler;
+    readonly TrainOptions options;
+    readonly GeeOptions gee;
+    readonly IReadOnlyList<IReadOnlyList<PreparedRow>> microBatches;
+
+    public GeeGradientTests()
+    {
+        options = run.Options();
+        var tokenizer = ModelTokenizer.FromDirectory(TrainingRun.ModelPath);
+        sampler = new ResponseSampler(tokenizer, ChatTemplate.Resolve("auto", tokenizer.ChatTemplateText), options);
+        var data = PreparedDataset.Read(run.DataPath);
+        gee = options.GeeOptions(data.Groups);
+        microBatches = new PairBatchSampler(data.Rows, data.Groups, seed: 15).Next(count: 2, microBatch: 2);
+    }
+
+    public void Dispose()
+    {
+        lm.Dispose();
+        run.Dispose();
+    }
+
+    Dictionary<string, Tensor> TakeGradients()
+    {
+        var grads = lm.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
+        foreach (var p in lm.parameters()) p.grad = null;
+        return grads;
+    }
+
+    static void AssertClose(Dictionary<string, Tensor> expected, Dictionary<string, Tensor> actual)
+    {
+        foreach (var (name, e) in expected)
+            Assert.True(actual[name].allclose(e, rtol: 1e-4, atol: 1e-7), $"{name}: max diff {(actual[name] - e).abs().max().item<float>()}");
+    }
+
+    [Fact]
+    public void TwoPassAccumulatesTheGradientOfTheWholeBatchLoss()
+    {
+        var result = new GeeGradient(sampler, options, gee, new LambdaAnnealer(gee)).Accumulate(lm, microBatches, step: 1);
+        var twoPass = TakeGradients();
+
+        // Reference: the same samples (seeded by step and micro-batch), all entropies in one graph, one loss.
+        var rollouts = microBatches.Select((rows, k) => sampler.Sample(lm, rows, step: 1, k)).ToList();
+        var h = cat(rollouts.Select(r => r.SampleEntropies(lm, options.Tau)).ToList());
+        var (loss, metrics) = new GroupEntropyEqualizationLoss(gee).Forward(h, [.. rollouts.SelectMany(r => r.Groups)], step: 1);
+        loss.backward();
+
+        AssertClose(TakeGradients(), twoPass);
+        Assert.Equal(metrics.Loss, result.Gee.Loss, 5);
+        Assert.Equal(metrics.EntropyGap, result.Gee.EntropyGap, 5);
+        Assert.Equal(4 * options.MaxNewTokens, result.GeneratedTokens);
+    }
+
+    [Fact]
+    public void MicroModeAveragesEachMicroBatchsOwnLoss()
+    {
+        var micro = options with { GroupStats = GroupStatsMode.Micro };
+        new GeeGradient(sampler, micro, gee, new LambdaAnnealer(gee)).Accumulate(lm, microBatches, step: 1);
+        var accumulated = TakeGradients();
+
+        var loss = microBatches.Select((rows, k) =>
+        {
+            var rollout = sampler.Sample(lm, rows, step: 1, k);
+            return new GroupEntropyEqualizationLoss(gee).Forward(rollout.SampleEntropies(lm, options.Tau), rollout.Groups, step: 1).Loss;
+        }).Aggregate((a, b) => a + b) / 2;
+        loss.backward();
+
+        AssertClose(TakeGradients(), accumulated);
+    }
+
+    [Fact]
+    public void SampleEntropiesOfALeftPaddedBatchMatchEachSequenceAlone()
+    {
+        var rollout = new Rollout([[1, 300, 301, 302], [1, 400]], [[50, 60, 70], [80]], ["male", "female"]);
+        using var noGrad = no_grad();
+
+        var batched = rollout.SampleEntropies(lm, tau: 0.5).data<float>().ToArray();
+
+        for (var i = 0; i < 2; i++)
+        {
+            int[] sequence = [.. rollout.Prompts[i], .. rollout.Responses[i]];
+            var logits = lm.call(tensor(sequence.Select(x => (long)x).ToArray(), [1, sequence.Length]), ones([1, sequence.Length], ScalarType.Int64), null);
+            // Tokens at positions p..p+n−1 were drawn from the distributions at p−1..p+n−2 (p = prompt length).
+            var logp = (logits[0] / 0.5).log_softmax(-1);
+            var tokenEntropies = -(logp.exp() * logp).sum(-1);
+            var expected = tokenEntropies.narrow(0, rollout.Prompts[i].Count - 1, rollout.Responses[i].Count).mean().item<float>();
+            Assert.Equal(expected, batched[i], 4);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics.Metrics;
+using OneShotGee.Core.Gee;
+
+namespace OneShotGee.Training.Tests;
+
+public sealed class TrainingMeterTests
+{
+    [Fact]
+    public void AStepIsRecordedOnTheOneShotGeeMeterWithAGroupTagPerGroupEntropy()
+    {
+        var gee = new GeeStepMetrics(3, Loss: 1.5, LossEm: 1.2, LossBias: 0.3, MeanEntropy: 1.2,
+            new Dictionary<string, double> { ["male"] = 1.4, ["female"] = 1.0 }, EntropyGap: 0.4, Lambda: 3, []);
+        var metrics = new TrainStepMetrics(gee, GradNorm: 2.5, LearningRate: 2e-5, GeneratedTokens: 100,
+            SamplingSeconds: 1, StepSeconds: 4, PeakMemoryBytes: 1);
+        var seen = new List<(string Name, double Value, string? Group)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == TrainingMeter.Name) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+            Record(seen, instrument.Name, value, tags));
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            Record(seen, instrument.Name, value, tags));
+        listener.Start();
+
+        TrainingMeter.Record(metrics);
+
+        Assert.Contains(("oneshotgee.train.loss", 1.5, null), seen);
+        Assert.Contains(("oneshotgee.train.entropy_gap", 0.4, null), seen);
+        Assert.Contains(("oneshotgee.train.group_entropy", 1.4, "male"), seen);
+        Assert.Contains(("oneshotgee.train.group_entropy", 1.0, "female"), seen);
+        Assert.Contains(("oneshotgee.train.tokens_per_second", 25.0, null), seen);
+        Assert.Contains(("oneshotgee.train.generated_tokens", 100.0, null), seen);
+    }
+
+    static void Record(List<(string, double, string?)> seen, string name, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        string? group = null;
+        foreach (var tag in tags) if (tag.Key == "group") group = (string?)tag.Value;
+        lock (seen) seen.Add((name, value, group));
+    }
+
+    [Fact]
+    public void TheConsoleLineNamesStepLossGapEachGroupAndLambda()
+    {
+        var gee = new GeeStepMetrics(3, 1.5, 1.2, 0.3, 1.2, new Dictionary<string, double> { ["male"] = 1.4, ["female"] = 1.0 }, 0.4, 3, []);
+        var line = new TrainStepMetrics(gee, 2.5, 2e-5, 100, 1, 4, 1).ToString();
+        Assert.StartsWith("Step 3 | loss=1.5000 | gap=0.4000 | H[male]=1.4000 | H[female]=1.0000 | λ=3.000", line);
+    }
+}
