@@ -30,9 +30,9 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
     public T WithProgress<T>(string title, Func<IProgress<string>, T> work)
     {
         if (!Status.Profile.Capabilities.Interactive)
-            return work(new SynchronousProgress(message => Error.WriteLine($"{title}: {message}")));
+            return work(new SynchronousProgress<string>(message => Error.WriteLine($"{title}: {message}")));
         return Status.Status().Start(title, context =>
-            work(new SynchronousProgress(message => context.Status($"{title}: {Markup.Escape(message)}"))));
+            work(new SynchronousProgress<string>(message => context.Status($"{title}: {Markup.Escape(message)}"))));
     }
 
     /// <summary>Runs a command body and maps failures to exit codes with a one-line message.</summary>
@@ -58,11 +58,5 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
             await Error.WriteLineAsync($"failed: {e.GetType().Name}: {e.Message}");
             return ExitCodes.Failure;
         }
-    }
-
-    // Progress<T> posts to the thread pool; the status display must see messages in order and at once.
-    sealed class SynchronousProgress(Action<string> report) : IProgress<string>
-    {
-        public void Report(string value) => report(value);
     }
 }

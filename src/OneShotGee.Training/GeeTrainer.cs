@@ -1,7 +1,10 @@
 using System.Diagnostics;
+using OneShotGee.Core;
 using OneShotGee.Core.Gee;
 using OneShotGee.Data;
 using OneShotGee.Modeling.Llama;
+using OneShotGee.Modeling.Lora;
+using OneShotGee.Modeling.Runtime;
 using OneShotGee.Modeling.Tokenization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -18,6 +21,7 @@ public sealed class GeeTrainer : IDisposable
 {
     public const string MetricsFile = "metrics.jsonl";
     public const string FinalDirectory = "final";
+    public const string MergedDirectory = "merged";
 
     readonly TrainOptions options;
     readonly PairBatchSampler batches;
@@ -34,8 +38,7 @@ public sealed class GeeTrainer : IDisposable
         annealer = new LambdaAnnealer(gee);
         // The annealer's only state is gap_0, set by the first gap above 0 it sees.
         if (resumed?.AnnealInitialGap is { } gap0) annealer.Next(gap0);
-        var template = ChatTemplate.Resolve(options.ChatTemplate, tokenizer.ChatTemplateText);
-        gradient = new GeeGradient(new ResponseSampler(tokenizer, template, options), options, gee, annealer);
+        gradient = new GeeGradient(new ResponseSampler(PromptEncoder.For(tokenizer, options.ChatTemplate), options), options, gee, annealer);
         trainable = [.. lm.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter))];
         optimizer = new ClippedAdamW([.. trainable.Select(p => p.Weight)], options);
         Step = resumed?.Step ?? 0;
@@ -58,11 +61,10 @@ public sealed class GeeTrainer : IDisposable
         var state = resumeDir is null ? null : TrainerState.Read(resumeDir);
         state?.EnsureContinues(options);
         if (!Directory.Exists(options.ModelPath))
-            throw new Core.InvalidInputException($"--model '{options.ModelPath}' is not a directory");
+            throw new InvalidInputException($"--model '{options.ModelPath}' is not a directory");
 
         var tokenizer = ModelTokenizer.FromDirectory(options.ModelPath);
-        var lm = CausalLM.FromPretrained(resumeDir ?? options.ModelPath,
-            TrainingDevice.Dtype(options.Dtype), TrainingDevice.Resolve(options.Device));
+        var lm = LoadModel(options, resumeDir);
         try
         {
             var trainer = new GeeTrainer(options, data, lm, tokenizer, state);
@@ -76,7 +78,36 @@ public sealed class GeeTrainer : IDisposable
         }
     }
 
-    /// <summary>Runs the remaining steps and writes <c>&lt;out&gt;/final</c>; reports each step as it ends.</summary>
+    // Full fine-tuning resumes from the checkpoint's weights; LoRA from the base model plus the checkpoint's adapter.
+    static CausalLM LoadModel(TrainOptions options, string? resumeDir)
+    {
+        if (resumeDir is not null && LoraAdapter.IsAdapterDirectory(resumeDir) != options.Lora is not null)
+            throw new InvalidInputException(options.Lora is null
+                ? $"--resume '{resumeDir}' holds a LoRA adapter; resume it with the same --lora-* options"
+                : $"--resume '{resumeDir}' holds a full model, not a LoRA adapter; resume it without --lora-rank");
+        var (dtype, device) = (ComputeTarget.ParseDtype(options.Dtype ?? "auto"), ComputeTarget.ParseDevice(options.Device));
+        var lm = CausalLM.FromPretrained(options.Lora is null ? resumeDir ?? options.ModelPath : options.ModelPath, dtype, device);
+        try
+        {
+            if (options.Lora is { } lora)
+            {
+                if (resumeDir is null) LoraAdapter.Apply(lm, lora, options.Seed);
+                else LoraAdapter.Load(lm, resumeDir);
+            }
+            lm.model.GradientCheckpointing = options.GradientCheckpointing;
+            return lm;
+        }
+        catch
+        {
+            lm.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs the remaining steps and writes <c>&lt;out&gt;/final</c> (with LoRA the adapter, and with Merge also the merged
+    /// model in <c>&lt;out&gt;/merged</c>; merging leaves <see cref="Model"/> merged); reports each step as it ends.
+    /// </summary>
     public string Run(IProgress<TrainStepMetrics>? progress = null, CancellationToken ct = default)
     {
         while (Step < options.MaxSteps)
@@ -86,7 +117,12 @@ public sealed class GeeTrainer : IDisposable
             progress?.Report(metrics);
         }
         var final = Path.Combine(options.OutputPath, FinalDirectory);
-        Model.SavePretrained(final);
+        TrainedWeights.Save(Model, final);
+        if (options.Merge)
+        {
+            LoraAdapter.Merge(Model);
+            Model.SavePretrained(Path.Combine(options.OutputPath, MergedDirectory));
+        }
         return final;
     }
 

@@ -6,7 +6,7 @@ using OneShotGee.Modeling.Tokenization;
 namespace OneShotGee.Training;
 
 /// <summary>Renders each prompt with the chat template and samples a response from the model being trained (no grad, KV cache).</summary>
-public sealed class ResponseSampler(ModelTokenizer tokenizer, ChatTemplate template, TrainOptions options)
+public sealed class ResponseSampler(PromptEncoder prompts, TrainOptions options)
 {
     readonly GenerationOptions generation = new()
     {
@@ -15,21 +15,24 @@ public sealed class ResponseSampler(ModelTokenizer tokenizer, ChatTemplate templ
         TopP = options.TopP,
         RepetitionPenalty = options.RepetitionPenalty,
         MaxNewTokens = options.MaxNewTokens,
-        EosTokenIds = tokenizer.EosIds.ToHashSet(),
+        EosTokenIds = prompts.Tokenizer.EosIds.ToHashSet(),
     };
 
-    // A chat template renders its special tokens (BOS included) as text; a base model's plain prompt gets the
-    // tokenizer's own special tokens, as Hugging Face encodes it.
-    public IReadOnlyList<int> EncodePrompt(string text) =>
-        tokenizer.Encode(template.Render([ChatMessage.User(text)], addGenerationPrompt: true),
-            addSpecialTokens: template is PlainChatTemplate);
-
-    /// <summary>Seeded by (run seed, step, micro-batch), so a resumed run samples what an uninterrupted one would.</summary>
+    /// <summary>
+    /// Seeded by (run seed, step, micro-batch), so a resumed run samples what an uninterrupted one would. Samples in
+    /// eval mode (no LoRA dropout): the responses are the model's own, not a dropout-perturbed one's.
+    /// </summary>
     public Rollout Sample(CausalLM lm, IReadOnlyList<PreparedRow> rows, int step, int microBatchIndex)
     {
-        var prompts = rows.Select(r => EncodePrompt(r.Text)).ToList();
-        var sequences = TokenGenerator.Generate(lm, prompts,
-            generation with { Seed = SeedSequence.Derive(options.Seed, step, microBatchIndex + 1) });
-        return new Rollout(prompts, [.. sequences.Select(s => s.GeneratedIds)], [.. rows.Select(r => r.Group)]);
+        var promptIds = rows.Select(r => prompts.Encode(r.Text)).ToList();
+        bool training = lm.training;
+        lm.eval();
+        try
+        {
+            var sequences = TokenGenerator.Generate(lm, promptIds,
+                generation with { Seed = SeedSequence.Derive(options.Seed, step, microBatchIndex + 1) });
+            return new Rollout(promptIds, [.. sequences.Select(s => s.GeneratedIds)], [.. rows.Select(r => r.Group)]);
+        }
+        finally { lm.train(training); }
     }
 }

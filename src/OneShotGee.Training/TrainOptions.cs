@@ -1,5 +1,6 @@
 using OneShotGee.Core;
 using OneShotGee.Core.Gee;
+using OneShotGee.Modeling.Lora;
 
 namespace OneShotGee.Training;
 
@@ -60,6 +61,15 @@ public sealed record TrainOptions
     /// <summary>float32, bfloat16 or float16; default float32 on CPU and bfloat16 on CUDA.</summary>
     public string? Dtype { get; init; }
 
+    /// <summary>LoRA adapters (fp32) over frozen base weights — how a 7B model trains on one 80 GB GPU; null: full fine-tuning.</summary>
+    public LoraOptions? Lora { get; init; }
+
+    /// <summary>With <see cref="Lora"/>: also write the merged full model to <c>&lt;out&gt;/merged</c>.</summary>
+    public bool Merge { get; init; }
+
+    /// <summary>Recompute each decoder layer in backward instead of keeping its activations.</summary>
+    public bool GradientCheckpointing { get; init; }
+
     /// <summary>A checkpoint directory to continue from, or "latest" for the newest one under <see cref="OutputPath"/>.</summary>
     public string? Resume { get; init; }
 
@@ -91,6 +101,7 @@ public sealed record TrainOptions
         Require(double.IsFinite(WeightDecay) && WeightDecay >= 0, $"--weight-decay must be >= 0, got {WeightDecay}");
         Require(Positive(MaxGradNorm), $"--max-grad-norm must be positive, got {MaxGradNorm}");
         Require(MaxSteps > 0, $"--max-steps must be positive, got {MaxSteps}");
+        Require(!Merge || Lora is not null, "--merge needs LoRA adapters to merge (--lora-rank)");
         Require(SaveSteps > 0, $"--save-steps must be positive, got {SaveSteps}");
         Require(Device is "auto" or "cpu" or "cuda", $"--device must be auto, cpu or cuda, got '{Device}'");
         Require(Dtype is null or "float32" or "bfloat16" or "float16", $"--dtype must be float32, bfloat16 or float16, got '{Dtype}'");

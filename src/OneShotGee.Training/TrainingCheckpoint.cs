@@ -5,7 +5,7 @@ using OneShotGee.Modeling.Llama;
 namespace OneShotGee.Training;
 
 /// <summary>
-/// <c>&lt;out&gt;/checkpoint-&lt;step&gt;/</c>: a Hugging Face model directory plus <c>optimizer.bin</c> and
+/// <c>&lt;out&gt;/checkpoint-&lt;step&gt;/</c>: a Hugging Face model directory (with LoRA: a PEFT adapter) plus <c>optimizer.bin</c> and
 /// <c>trainer_state.json</c>. Everything is written to a temporary sibling first and renamed into place, so a
 /// checkpoint directory is always complete.
 /// </summary>
@@ -20,7 +20,7 @@ public static class TrainingCheckpoint
         var staging = $"{target}.tmp-{Guid.NewGuid():N}";
         try
         {
-            lm.SavePretrained(staging);
+            TrainedWeights.Save(lm, staging);
             optimizer.Save(Path.Combine(staging, OptimizerFile));
             state.Write(staging);
             if (Directory.Exists(target)) Directory.Delete(target, recursive: true);

@@ -38,6 +38,25 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task LoraRankWritesAPeftAdapterAndMergeAFullModel()
+    {
+        PrepareStep.Run(new PrepareOptions(DataPath, Synthetic: 16));
+
+        var result = await CliRunner.RunAsync("train", "--model", Stories260k, "--data", DataPath, "--out", OutDir,
+            "--max-steps", "2", "--effective-batch", "4", "--micro-batch", "2", "--max-new-tokens", "6",
+            "--lora-rank", "8", "--merge", "--device", "cpu");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("final LoRA adapter ->", result.Output);
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(OutDir, "final", "adapter_config.json")));
+        Assert.Equal(8, config.RootElement.GetProperty("r").GetInt32());
+        Assert.Equal(16, config.RootElement.GetProperty("lora_alpha").GetDouble());
+        Assert.True(File.Exists(Path.Combine(OutDir, "final", "adapter_model.safetensors")));
+        using var merged = CausalLM.FromPretrained(Path.Combine(OutDir, "merged"));
+        Assert.DoesNotContain(merged.named_parameters(), p => p.name.Contains("lora"));
+    }
+
+    [Fact]
     public async Task AMicroBatchThatDoesNotDivideTheEffectiveBatchExitsWithTwoBeforeLoadingAnything()
     {
         var result = await CliRunner.RunAsync("train", "--model", Path.Combine(_dir, "no-model"), "--data",

@@ -19,7 +19,7 @@ public sealed class GeeGradientTests : IDisposable
     {
         options = run.Options();
         var tokenizer = ModelTokenizer.FromDirectory(TrainingRun.ModelPath);
-        sampler = new ResponseSampler(tokenizer, ChatTemplate.Resolve("auto", tokenizer.ChatTemplateText), options);
+        sampler = new ResponseSampler(PromptEncoder.For(tokenizer), options);
         var data = PreparedDataset.Read(run.DataPath);
         gee = options.GeeOptions(data.Groups);
         microBatches = new PairBatchSampler(data.Rows, data.Groups, seed: 15).Next(count: 2, microBatch: 2);

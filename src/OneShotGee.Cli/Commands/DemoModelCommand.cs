@@ -50,7 +50,7 @@ public static class DemoModelCommand
     static string WithProgressBar(CliConsole console, Func<IProgress<PretrainProgress>, string> build)
     {
         if (!console.Status.Profile.Capabilities.Interactive)
-            return build(new SynchronousProgress(p =>
+            return build(new SynchronousProgress<PretrainProgress>(p =>
             {
                 if (p.Step % PlainReportEvery == 0 || p.Step == p.Steps)
                     console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Title}: step {p.Step}/{p.Steps}, loss {p.Loss:F3}"));
@@ -60,17 +60,12 @@ public static class DemoModelCommand
             .Start(context =>
             {
                 var task = context.AddTask(Title, autoStart: true, maxValue: DemoRecipe.Default.Steps);
-                return build(new SynchronousProgress(p =>
+                return build(new SynchronousProgress<PretrainProgress>(p =>
                 {
                     task.MaxValue = p.Steps;
                     task.Value = p.Step;
                     task.Description = string.Create(CultureInfo.InvariantCulture, $"{Title} (loss {p.Loss:F3})");
                 }));
             });
-    }
-
-    sealed class SynchronousProgress(Action<PretrainProgress> report) : IProgress<PretrainProgress>
-    {
-        public void Report(PretrainProgress value) => report(value);
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OneShotGee.Core.Gee;
+using OneShotGee.Modeling.Lora;
 using OneShotGee.Training;
 using Spectre.Console;
 
@@ -43,13 +44,22 @@ public static class TrainCommand
         var chatTemplate = Default("--chat-template", "auto, none, chatml, llama3 or llama2.", Defaults.ChatTemplate);
         var device = Default("--device", "auto, cpu or cuda.", Defaults.Device);
         var dtype = new Option<string?>("--dtype") { Description = "float32, bfloat16 or float16 (default float32 on CPU, bfloat16 on CUDA)." };
+        var loraRank = new Option<int?>("--lora-rank") { Description = "Train LoRA adapters of this rank over frozen weights (default: full fine-tuning)." };
+        var loraAlpha = new Option<double?>("--lora-alpha") { Description = "LoRA scaling numerator alpha (default 2 × rank)." };
+        var loraDropout = Default("--lora-dropout", "Dropout on the LoRA input while training.", 0.0);
+        var loraTargets = Default("--lora-targets", "Comma-separated projections that get adapters.", string.Join(',', LoraOptions.AllTargets));
+        var merge = new Option<bool>("--merge") { Description = "With LoRA: also write the merged full model to <out>/merged." };
+        var gradientCheckpointing = new Option<bool>("--gradient-checkpointing")
+        {
+            Description = "Recompute each decoder layer in backward instead of storing its activations (less memory, ~1/3 more compute).",
+        };
         var resume = new Option<string?>("--resume") { Description = "A checkpoint directory to continue from, or 'latest' under --out." };
 
         var command = new Command("train", "Fine-tune a model with One-shot GEE: sample, entropy, GEE loss, AdamW.")
         {
             model, data, output, effectiveBatch, microBatch, temperature, topP, repetitionPenalty, maxNewTokens, tau, lambda,
             l1, penaltyOnly, autoAnneal, groupStats, lr, weightDecay, maxGradNorm, maxSteps, seed, saveSteps, chatTemplate,
-            device, dtype, resume,
+            device, dtype, loraRank, loraAlpha, loraDropout, loraTargets, merge, gradientCheckpointing, resume,
         };
         command.SetAction((parse, cancel) => console.RunAsync(() =>
         {
@@ -79,11 +89,17 @@ public static class TrainCommand
                 ChatTemplate = parse.GetValue(chatTemplate)!,
                 Device = parse.GetValue(device)!,
                 Dtype = parse.GetValue(dtype),
+                Lora = parse.GetValue(loraRank) is { } rank
+                    ? new LoraOptions(rank, parse.GetValue(loraAlpha) ?? 2.0 * rank, parse.GetValue(loraDropout),
+                        LoraOptions.ParseTargets(parse.GetValue(loraTargets)!))
+                    : null,
+                Merge = parse.GetValue(merge),
+                GradientCheckpointing = parse.GetValue(gradientCheckpointing),
                 Resume = parse.GetValue(resume),
             };
             using var trainer = GeeTrainer.Create(options, cancel);
             var final = WithStepProgress(console, trainer, options.MaxSteps, cancel);
-            console.Output.WriteLine($"final model -> {final}");
+            console.Output.WriteLine($"final {(options.Lora is null ? "model" : "LoRA adapter")} -> {final}");
             return Task.CompletedTask;
         }));
         return command;
@@ -96,22 +112,16 @@ public static class TrainCommand
     static string WithStepProgress(CliConsole console, GeeTrainer trainer, int maxSteps, CancellationToken cancel)
     {
         if (!console.Status.Profile.Capabilities.Interactive)
-            return trainer.Run(new StepLines(m => console.Output.WriteLine(m.ToString())), cancel);
+            return trainer.Run(new SynchronousProgress<TrainStepMetrics>(m => console.Output.WriteLine(m.ToString())), cancel);
         return console.Status.Progress().Start(context =>
         {
             var task = context.AddTask("Training", maxValue: maxSteps);
             task.Value = trainer.Step;
-            return trainer.Run(new StepLines(m =>
+            return trainer.Run(new SynchronousProgress<TrainStepMetrics>(m =>
             {
                 console.Output.WriteLine(m.ToString());
                 task.Value = m.Step;
             }), cancel);
         });
-    }
-
-    // Progress<T> posts to the thread pool; lines must come out in step order.
-    sealed class StepLines(Action<TrainStepMetrics> report) : IProgress<TrainStepMetrics>
-    {
-        public void Report(TrainStepMetrics value) => report(value);
     }
 }

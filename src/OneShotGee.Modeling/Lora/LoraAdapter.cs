@@ -55,6 +55,9 @@ public static class LoraAdapter
     /// <summary>Attaches the adapters saved in a PEFT directory to a base model that has none.</summary>
     public static void Load(CausalLM lm, string directory) => PeftAdapterFiles.Load(lm, directory);
 
+    /// <summary>Whether <paramref name="directory"/> holds a PEFT adapter (adapter_config.json) rather than a full model.</summary>
+    public static bool IsAdapterDirectory(string directory) => File.Exists(Path.Combine(directory, PeftAdapterFiles.ConfigFileName));
+
     /// <summary>The decoder-layer projections whose HF module name ends in one of <paramref name="targets"/>.</summary>
     internal static IReadOnlyList<(string Name, Linear Linear)> Projections(CausalLM lm, IReadOnlyList<string> targets) =>
         [.. lm.named_modules()
