@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using OneShotGee.Core;
 using OneShotGee.Data;
@@ -28,13 +27,7 @@ public static class PairedPromptFile
             var other => throw new InvalidInputException(
                 $"paired prompt file '{path}' has an unsupported format '{other}'; supported: .parquet, .jsonl, .csv"),
         };
-        return PairedPromptSet.FromRows(Path.GetFileName(path), rows, Sha256Of(path));
-    }
-
-    public static string Sha256Of(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        return PairedPromptSet.FromRows(Path.GetFileName(path), rows, DatasetHash.Of(path));
     }
 
     static List<PairedPromptRow> ReadParquet(string path)

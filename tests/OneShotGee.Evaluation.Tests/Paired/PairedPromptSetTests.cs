@@ -56,7 +56,7 @@ public sealed class PairedPromptSetTests : IDisposable
         var set = PairedPromptFile.Read(path);
         Assert.Equal("7", set.Pairs.Single().PairId);
         Assert.Equal(["He said", "She said"], set.Pairs[0].Texts);
-        Assert.Equal(PairedPromptFile.Sha256Of(path), set.Sha256);
+        Assert.Equal(DatasetHash.Of(path), set.Sha256);
         Assert.Equal("p.jsonl", set.Name);
     }
 
