@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using System.Text;
+using OneShotGee.Core;
+
+namespace OneShotGee.Evaluation.Paired;
+
+/// <summary>One row of a paired prompt file: rows sharing <see cref="PairId"/> are one prompt per group.</summary>
+public sealed record PairedPromptRow(string PairId, string Group, string Text);
+
+/// <summary>
+/// Prompts in matched pairs: every pair has exactly one prompt of every group. <see cref="Sha256"/> names the data
+/// measured: the file's bytes, or for a built-in set the hash of its canonical text.
+/// </summary>
+public sealed class PairedPromptSet
+{
+    PairedPromptSet(string name, IReadOnlyList<string> groups, IReadOnlyList<PromptPair> pairs, string sha256) =>
+        (Name, Groups, Pairs, Sha256) = (name, groups, pairs, sha256);
+
+    public string Name { get; }
+    public IReadOnlyList<string> Groups { get; }
+    public IReadOnlyList<PromptPair> Pairs { get; }
+    public string Sha256 { get; }
+
+    /// <summary>Groups in order of first appearance; pairs in order of their first row.</summary>
+    /// <param name="sha256">Hash of the source file; null hashes the rows themselves.</param>
+    /// <exception cref="InvalidInputException">No rows, fewer than two groups, a pair missing a group or naming one twice.</exception>
+    public static PairedPromptSet FromRows(string name, IReadOnlyList<PairedPromptRow> rows, string? sha256 = null)
+    {
+        if (rows.Count == 0) throw new InvalidInputException($"paired prompt set '{name}' has no rows");
+        var groups = rows.Select(r => r.Group).Distinct().ToArray();
+        if (groups.Length < 2)
+            throw new InvalidInputException(
+                $"paired prompt set '{name}' has only group '{groups[0]}'; paired prompts need at least two groups");
+        var pairs = new List<PromptPair>();
+        foreach (var pair in rows.GroupBy(r => r.PairId, StringComparer.Ordinal))
+        {
+            var texts = new string[groups.Length];
+            foreach (var row in pair)
+            {
+                var g = Array.IndexOf(groups, row.Group);
+                if (texts[g] is not null)
+                    throw new InvalidInputException($"pair '{pair.Key}' of paired prompt set '{name}' has two rows of group '{row.Group}'");
+                texts[g] = row.Text;
+            }
+            var missing = groups.Where((_, g) => texts[g] is null).ToArray();
+            if (missing.Length > 0)
+                throw new InvalidInputException(
+                    $"pair '{pair.Key}' of paired prompt set '{name}' has no row of group(s) {string.Join(", ", missing)}; " +
+                    $"every pair needs one prompt of each group ({string.Join(", ", groups)})");
+            pairs.Add(new PromptPair(pair.Key, texts));
+        }
+        return new PairedPromptSet(name, groups, pairs, sha256 ?? HashRows(rows));
+    }
+
+    /// <summary>At most <paramref name="maxPairs"/> pairs, a seeded sample kept in the original order.</summary>
+    public PairedPromptSet Subset(int maxPairs, int seed)
+    {
+        if (maxPairs <= 0) throw new InvalidInputException($"max pairs {maxPairs} must be positive");
+        if (maxPairs >= Pairs.Count) return this;
+        var random = new Random(seed);
+        var chosen = Enumerable.Range(0, Pairs.Count).OrderBy(_ => random.Next()).Take(maxPairs).Order();
+        return new PairedPromptSet(Name, Groups, [.. chosen.Select(i => Pairs[i])], Sha256);
+    }
+
+    static string HashRows(IReadOnlyList<PairedPromptRow> rows)
+    {
+        var canonical = new StringBuilder();
+        foreach (var row in rows) canonical.Append(row.PairId).Append('\t').Append(row.Group).Append('\t').Append(row.Text).Append('\n');
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())));
+    }
+}

@@ -1,0 +1,62 @@
+using System.Reflection;
+using OneShotGee.Core;
+
+namespace OneShotGee.Evaluation.Reports;
+
+/// <summary>
+/// A side-by-side evaluation of models, as report.json holds it. <see cref="Comparisons"/> is derived: each model's
+/// metric deltas against <see cref="Baseline"/> and its relative gap reduction.
+/// </summary>
+/// <param name="Baseline">The name of the model the others are compared with, or null.</param>
+/// <param name="Seeds">Every seed used, by what it seeded (e.g. <c>paired</c>, <c>bootstrap</c>).</param>
+/// <param name="Datasets">SHA-256 of every data file or built-in set measured, by its name.</param>
+public sealed record EvaluationReport(
+    string ToolVersion,
+    DateTimeOffset CreatedUtc,
+    string? Baseline,
+    IReadOnlyList<ModelEvaluation> Models,
+    IReadOnlyDictionary<string, long> Seeds,
+    IReadOnlyDictionary<string, string> Datasets,
+    IReadOnlyList<TrainingRun> TrainingRuns)
+{
+    /// <summary>The informational version of this library (the tool's version).</summary>
+    public static string CurrentToolVersion { get; } =
+        typeof(EvaluationReport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>A report stamped with the current tool version and time.</summary>
+    /// <exception cref="InvalidInputException">No models, duplicate names, or a baseline that is not one of them.</exception>
+    public static EvaluationReport Create(
+        IReadOnlyList<ModelEvaluation> models, string? baseline, IReadOnlyDictionary<string, long> seeds,
+        IReadOnlyDictionary<string, string> datasets, IReadOnlyList<TrainingRun>? trainingRuns = null)
+    {
+        if (models.Count == 0) throw new InvalidInputException("an evaluation report needs at least one model");
+        if (models.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new InvalidInputException($"model name '{twice.Key}' is used twice; names must be unique");
+        if (baseline is not null && models.All(m => m.Name != baseline))
+            throw new InvalidInputException(
+                $"baseline '{baseline}' is not one of the models ({string.Join(", ", models.Select(m => m.Name))})");
+        return new EvaluationReport(CurrentToolVersion, DateTimeOffset.UtcNow, baseline, models, seeds, datasets, trainingRuns ?? []);
+    }
+
+    public ModelEvaluation? BaselineModel => Baseline is null ? null : Models.First(m => m.Name == Baseline);
+
+    /// <summary>Per model other than the baseline: benchmark → metric → (value − baseline value), and the gap reduction.</summary>
+    public IReadOnlyList<ModelComparison> Comparisons => BaselineModel is not { } baseline ? [] :
+        [.. Models.Where(m => m != baseline).Select(m => ModelComparison.Against(m, baseline))];
+}
+
+/// <param name="GapReduction">1 − gap/gap_baseline of the paired entropy gap, when both have one.</param>
+public sealed record ModelComparison(
+    string Model, string Baseline, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Deltas, double? GapReduction)
+{
+    public static ModelComparison Against(ModelEvaluation model, ModelEvaluation baseline)
+    {
+        var deltas = new Dictionary<string, IReadOnlyDictionary<string, double>>();
+        foreach (var result in model.Benchmarks)
+            if (baseline.Benchmarks.FirstOrDefault(b => b.Benchmark == result.Benchmark) is { } reference)
+                deltas[result.Benchmark] = result.Metrics.Where(m => reference.Metrics.ContainsKey(m.Key))
+                    .ToDictionary(m => m.Key, m => m.Value - reference.Metrics[m.Key]);
+        var reduction = model.Paired is { } paired && baseline.Paired is { } basePaired ? paired.RelativeReduction(basePaired) : (double?)null;
+        return new ModelComparison(model.Name, baseline.Name, deltas, reduction);
+    }
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+
+namespace OneShotGee.Evaluation.Reports;
+
+/// <summary>
+/// report.md: one table per benchmark with a row per metric and a column per model; with a baseline, other models'
+/// cells also show the difference to it, e.g. <c>0.1234 (−0.0500)</c>.
+/// </summary>
+public static class ReportMarkdown
+{
+    public static string Render(EvaluationReport report, IReadOnlyList<string>? plotFiles = null)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# OneShotGee evaluation report").AppendLine();
+        md.AppendLine(Invariant($"Created {report.CreatedUtc:yyyy-MM-dd HH:mm:ss} UTC by OneShotGee {report.ToolVersion}."));
+        if (report.Baseline is { } baseline) md.AppendLine($"Differences in parentheses are against the baseline `{baseline}`.");
+        md.AppendLine();
+
+        md.AppendLine("## Models").AppendLine().AppendLine("| model | directory | model id |").AppendLine("|---|---|---|");
+        foreach (var m in report.Models) md.AppendLine($"| {m.Name} | `{m.Directory}` | `{m.ModelId[..Math.Min(16, m.ModelId.Length)]}` |");
+        md.AppendLine();
+
+        if (report.Models.Any(m => m.Paired is not null)) PairedSection(md, report);
+
+        // The paired benchmark's metrics are in the detailed section when there is one.
+        var hasPairedDetail = report.Models.Any(m => m.Paired is not null);
+        foreach (var benchmark in report.Models.SelectMany(m => m.Benchmarks).Select(b => b.Benchmark).Distinct()
+                     .Where(b => !(hasPairedDetail && b == Paired.PairedEntropyResult.Benchmark)))
+        {
+            var results = report.Models.Select(m => m.Benchmarks.FirstOrDefault(b => b.Benchmark == benchmark)).ToArray();
+            md.AppendLine($"## {benchmark}").AppendLine();
+            var metrics = results.OfType<BenchmarkResult>().SelectMany(r => r.Metrics.Keys).Distinct().ToList();
+            var rows = metrics.Select(metric => (metric, results.Select(r => r?.Metrics.GetValueOrDefault(metric, double.NaN)).ToArray()))
+                .Append(("items", results.Select(r => (double?)r?.Items).ToArray()));
+            Table(md, report, rows);
+        }
+
+        md.AppendLine("## Data and seeds").AppendLine().AppendLine("| data | sha-256 |").AppendLine("|---|---|");
+        foreach (var (name, sha) in report.Datasets) md.AppendLine($"| {name} | `{sha}` |");
+        md.AppendLine().AppendLine("| seed | value |").AppendLine("|---|---|");
+        foreach (var (name, seed) in report.Seeds) md.AppendLine(Invariant($"| {name} | {seed} |"));
+        md.AppendLine();
+
+        if (plotFiles is { Count: > 0 })
+        {
+            md.AppendLine("## Plots").AppendLine();
+            foreach (var file in plotFiles) md.AppendLine($"![{Path.GetFileNameWithoutExtension(file)}]({Path.GetFileName(file)})").AppendLine();
+        }
+        return md.ToString();
+    }
+
+    static void PairedSection(StringBuilder md, EvaluationReport report)
+    {
+        var paired = report.Models.Select(m => m.Paired).ToArray();
+        var first = paired.OfType<Paired.PairedEntropyResult>().First();
+        md.AppendLine($"## Paired entropy gap ({first.PromptSet})").AppendLine();
+        var decoding = first.Greedy ? "greedy" : Invariant($"{first.SamplesPerPrompt} samples per prompt");
+        md.AppendLine(Invariant($"Mean generated-token entropy (nats) per group over {first.PerPair.Count} prompt pairs, {decoding}, ≤ {first.MaxNewTokens} new tokens; {first.GapInterval.Level * 100:0}% bootstrap interval over pairs; paired tests {first.Test.GroupA} vs {first.Test.GroupB}.")).AppendLine();
+        var rows = new List<(string, double?[])>();
+        foreach (var group in paired.OfType<Paired.PairedEntropyResult>().SelectMany(p => p.Groups).Distinct())
+            rows.Add(($"H[{group}]", paired.Select(p => p?.GroupEntropies.GetValueOrDefault(group, double.NaN)).ToArray()));
+        rows.Add(("gap", paired.Select(p => p?.Gap).ToArray()));
+        rows.Add(("gap CI low", paired.Select(p => p?.GapInterval.Low).ToArray()));
+        rows.Add(("gap CI high", paired.Select(p => p?.GapInterval.High).ToArray()));
+        if (first.SignedGap is not null) rows.Add(($"signed gap ({first.Groups[0]} − {first.Groups[1]})", paired.Select(p => p?.SignedGap).ToArray()));
+        rows.Add(("mean difference", paired.Select(p => p?.Test.MeanDifference).ToArray()));
+        rows.Add(("t statistic", paired.Select(p => p?.Test.TStatistic).ToArray()));
+        rows.Add(("p (paired t)", paired.Select(p => p?.Test.TPValue).ToArray()));
+        rows.Add(("p (sign flip)", paired.Select(p => p?.Test.PermutationPValue).ToArray()));
+        foreach (var group in first.Groups)
+            rows.Add(($"mean new tokens [{group}]", paired.Select(p => p?.MeanGeneratedTokens.GetValueOrDefault(group, double.NaN)).ToArray()));
+        rows.Add(("items", paired.Select(p => (double?)p?.PerPair.Count).ToArray()));
+        var comparisons = report.Comparisons;
+        if (report.Baseline is not null)
+            rows.Add(("gap reduction vs baseline", report.Models.Select(m => comparisons.FirstOrDefault(c => c.Model == m.Name)?.GapReduction).ToArray()));
+        Table(md, report, rows);
+    }
+
+    static void Table(StringBuilder md, EvaluationReport report, IEnumerable<(string Label, double?[] Values)> rows)
+    {
+        var baseIndex = report.Models.ToList().FindIndex(m => m.Name == report.Baseline);
+        md.Append("| metric |");
+        foreach (var m in report.Models) md.Append($" {m.Name} |");
+        md.AppendLine().Append("|---|");
+        foreach (var _ in report.Models) md.Append("---:|");
+        md.AppendLine();
+        foreach (var (label, values) in rows)
+        {
+            md.Append($"| {label} |");
+            for (var i = 0; i < values.Length; i++)
+            {
+                var cell = Format(values[i]);
+                if (baseIndex >= 0 && i != baseIndex && label != "items" && !label.StartsWith("gap reduction", StringComparison.Ordinal)
+                    && values[i] is { } v && values[baseIndex] is { } b && double.IsFinite(v) && double.IsFinite(b))
+                    cell += $" ({Signed(v - b)})";
+                md.Append($" {cell} |");
+            }
+            md.AppendLine();
+        }
+        md.AppendLine();
+    }
+
+    static string Format(double? value) => value switch
+    {
+        null => "—",
+        { } v when double.IsNaN(v) => "n/a",
+        { } v => Magnitude(v),
+    };
+
+    static string Signed(double d) => (d >= 0 ? "+" : "−") + Magnitude(Math.Abs(d));
+
+    /// <summary>Whole numbers as such, tiny values (p-values) in scientific notation, the rest with four decimals.</summary>
+    static string Magnitude(double v) =>
+        v == Math.Round(v) && Math.Abs(v) < 1e9 ? Invariant($"{v:0}")
+        : Math.Abs(v) < 1e-4 ? Invariant($"{v:0.0e+00}")
+        : Invariant($"{v:0.0000}");
+
+    static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
