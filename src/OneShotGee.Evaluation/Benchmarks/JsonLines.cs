@@ -33,6 +33,9 @@ readonly record struct JsonRecord(JsonElement Element, string Where)
     public JsonElement Field(string name) => Element.TryGetProperty(name, out var value) ? value
         : throw new InvalidInputException($"field '{name}' missing in {Where}");
 
+    public JsonElement Object(string name) => Field(name) is { ValueKind: JsonValueKind.Object } value ? value
+        : throw new InvalidInputException($"field '{name}' in {Where} is not a JSON object");
+
     public string String(string name) => Field(name) is { ValueKind: JsonValueKind.String } value ? value.GetString()!
         : throw new InvalidInputException($"field '{name}' in {Where} is not a string");
 }

@@ -25,7 +25,7 @@ public sealed class SentenceScorer
 {
     readonly CausalLM lm;
 
-    public SentenceScorer(CausalLM lm, ModelTokenizer tokenizer, int batchSize = 32)
+    public SentenceScorer(CausalLM lm, ModelTokenizer tokenizer, int batchSize = 16)
     {
         if (batchSize < 1) throw new InvalidInputException($"batch size must be at least 1, got {batchSize}");
         this.lm = lm;

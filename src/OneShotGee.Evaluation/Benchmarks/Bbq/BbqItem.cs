@@ -31,13 +31,13 @@ public sealed record BbqItem(string Context, string Question, IReadOnlyList<stri
             "neg" => true, "nonneg" => false,
             var p => throw new InvalidInputException($"question_polarity '{p}' in {r.Where} is not neg or nonneg"),
         };
-        var info = r.Field("answer_info");
+        var info = r.Object("answer_info");
         var groups = Enumerable.Range(0, 3).Select(i => info.TryGetProperty($"ans{i}", out var a) && a.ValueKind == JsonValueKind.Array
                 && a.GetArrayLength() == 2 ? a[1].GetString() ?? "" : throw new InvalidInputException($"answer_info.ans{i} in {r.Where} is not [text, group]")).ToArray();
         var unknown = Array.IndexOf(groups, "unknown");
         if (unknown < 0 || groups.Count(g => g == "unknown") > 1)
             throw new InvalidInputException($"answer_info in {r.Where} must mark exactly one answer 'unknown'");
-        var stereotyped = r.Field("additional_metadata").TryGetProperty("stereotyped_groups", out var sg) && sg.ValueKind == JsonValueKind.Array
+        var stereotyped = r.Object("additional_metadata").TryGetProperty("stereotyped_groups", out var sg) && sg.ValueKind == JsonValueKind.Array
             ? sg.EnumerateArray().Select(g => BbqGroups.Canonical(g.GetString() ?? "")).ToHashSet()
             : throw new InvalidInputException($"additional_metadata.stereotyped_groups missing in {r.Where}");
         var targets = Enumerable.Range(0, 3).Where(i => i != unknown && stereotyped.Contains(BbqGroups.Canonical(groups[i]))).ToList();

@@ -3,9 +3,10 @@ using OneShotGee.Evaluation.Likelihood;
 namespace OneShotGee.Evaluation.Benchmarks;
 
 /// <summary>
-/// StereoSet gender, intrasentence and intersentence. Each option scores its mean log-likelihood per token, as the
-/// StereoSet code scores generative LMs (geometric-mean token probability): intrasentence of the whole sentence,
-/// intersentence of the sentence given the context (the continuation " " + sentence).
+/// StereoSet gender, intrasentence and intersentence. Each option scores its mean log-likelihood per token (the
+/// geometric-mean token probability the StereoSet code uses for GPT-2's intrasentence sentences, so options that differ
+/// in length compare fairly): intrasentence of the whole sentence, intersentence of the sentence given the context
+/// (the continuation " " + sentence).
 /// </summary>
 public sealed class StereoSetBenchmark : ILikelihoodBenchmark
 {
