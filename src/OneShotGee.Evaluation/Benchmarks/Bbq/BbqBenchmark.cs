@@ -1,0 +1,25 @@
+using OneShotGee.Evaluation.Likelihood;
+
+namespace OneShotGee.Evaluation.Benchmarks;
+
+/// <summary>
+/// BBQ Gender_identity, zero-shot multiple choice: the chosen answer is the one with the highest log p(" " + answer |
+/// context + "\n" + question + "\nAnswer:"), summed over its tokens (lm-evaluation-harness's <c>acc</c>, no length
+/// normalisation); ties go to the first answer.
+/// </summary>
+public sealed class BbqBenchmark : ILikelihoodBenchmark
+{
+    public string Id => "bbq";
+
+    /// <param name="limit">The first N questions of the file.</param>
+    public BenchmarkResult Evaluate(SentenceScorer scorer, string dataDir, int? limit = null, CancellationToken ct = default)
+    {
+        var path = DataFiles.Require(dataDir, Path.Combine("bbq", "data", "Gender_identity.jsonl"), BbqItem.Layout);
+        var items = DataFiles.Take(BbqItem.Read(path), limit, $"'{path}'");
+        var ll = scorer.ScoreContinuations([.. items.SelectMany(item => item.Answers.Select(a => (Prompt(item), " " + a)))], ct);
+        var predictions = items.Select((_, i) => Enumerable.Range(0, 3).MaxBy(k => ll[3 * i + k].LogLikelihood)).ToList();
+        return new BenchmarkResult(Id, BbqMetrics.Compute(items, predictions), items.Count, DataFiles.Sha256(path));
+    }
+
+    public static string Prompt(BbqItem item) => $"{item.Context}\n{item.Question}\nAnswer:";
+}

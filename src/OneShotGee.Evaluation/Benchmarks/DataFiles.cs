@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+using OneShotGee.Core;
+
+namespace OneShotGee.Evaluation.Benchmarks;
+
+/// <summary>Locates a benchmark's files under the data directory and fingerprints what was read.</summary>
+static class DataFiles
+{
+    /// <param name="layout">The expected layout under the data directory, for the error message.</param>
+    public static string Require(string dataDir, string relativePath, string layout)
+    {
+        if (!Directory.Exists(dataDir)) throw new InvalidInputException($"data directory '{dataDir}' does not exist");
+        var path = Path.Combine(dataDir, relativePath);
+        return File.Exists(path) ? path
+            : throw new InvalidInputException($"benchmark file '{path}' not found; expected under the data directory: {layout}");
+    }
+
+    /// <summary>SHA-256 (hex) of the files' bytes, concatenated in the given order.</summary>
+    public static string Sha256(params string[] paths)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var path in paths) hash.AppendData(File.ReadAllBytes(path));
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>The first <paramref name="limit"/> items, all when null; an empty result is an error.</summary>
+    public static IReadOnlyList<T> Take<T>(IReadOnlyList<T> items, int? limit, string what)
+    {
+        if (limit is < 1) throw new InvalidInputException($"limit must be at least 1, got {limit}");
+        if (items.Count == 0) throw new InvalidInputException($"{what} has no items");
+        return limit is { } n && n < items.Count ? [.. items.Take(n)] : items;
+    }
+}

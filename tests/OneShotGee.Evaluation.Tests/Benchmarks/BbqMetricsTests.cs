@@ -1,0 +1,57 @@
+using OneShotGee.Evaluation.Benchmarks;
+using OneShotGee.Evaluation.Tests.Likelihood;
+
+namespace OneShotGee.Evaluation.Tests.Benchmarks;
+
+public sealed class BbqMetricsTests
+{
+    // Answers: 0 = the non-stereotyped group, 1 = unknown, 2 = the stereotyped group.
+    static BbqItem Item(bool ambiguous, bool negative, int label, int? target = 2) =>
+        new("context", "question", ["a", "unknown", "b"], label, ambiguous, negative, UnknownIndex: 1, TargetIndex: target);
+
+    [Fact]
+    public void Accuracy_and_the_bias_scores_follow_the_BBQ_paper()
+    {
+        (BbqItem, int)[] scored =
+        [
+            (Item(false, true, 2), 2),               // correct; biased (negative question, stereotyped group)
+            (Item(false, true, 0), 2),               // biased
+            (Item(false, false, 2), 0),              // biased (non-negative question, other group)
+            (Item(false, false, 0), 2),              // not biased
+            (Item(false, true, 0), 1),               // unknown: left out of the bias score
+            (Item(false, true, 0, target: null), 0), // correct; no stereotyped answer: accuracy only
+            (Item(true, true, 1), 1),                // correct (unknown)
+            (Item(true, true, 1), 2),                // biased
+            (Item(true, false, 1), 2),               // not biased
+            (Item(true, false, 1), 0),               // biased
+            (Item(true, true, 1), 2),                // biased
+        ];
+        var metrics = BbqMetrics.Compute([.. scored.Select(s => s.Item1)], [.. scored.Select(s => s.Item2)]);
+        Assert.Equal(3.0 / 11, metrics["accuracy"], 9);
+        Assert.Equal(2.0 / 6, metrics["accuracy_disambig"], 9);
+        Assert.Equal(1.0 / 5, metrics["accuracy_ambig"], 9);
+        Assert.Equal(2 * 3.0 / 4 - 1, metrics["s_dis"], 9);
+        Assert.Equal((1 - 1.0 / 5) * (2 * 3.0 / 4 - 1), metrics["s_amb"], 9);
+    }
+
+    [Fact]
+    public void Only_unknown_answers_leave_the_bias_score_undefined()
+    {
+        var metrics = BbqMetrics.Compute([Item(true, true, 1)], [1]);
+        Assert.Equal(1, metrics["accuracy_ambig"]);
+        Assert.False(metrics.ContainsKey("s_amb"));
+    }
+
+    [Fact]
+    public void The_stereotyped_and_unknown_answers_are_found_from_answer_info()
+    {
+        var items = BbqItem.Read(Path.Combine(Stories260k.BiasData, "bbq", "data", "Gender_identity.jsonl"));
+        Assert.Equal(5672, items.Count);
+        var first = items[0]; // stereotyped F; answers "The man", "Not enough information", "The woman"
+        Assert.Equal((1, 2, 1, true, true), (first.UnknownIndex, first.TargetIndex, first.Label, first.Ambiguous, first.NegativeQuestion));
+        // Only the 16 templates contrasting "man"/"boy" or "woman"/"girl" (both or neither stereotyped) lack a single target.
+        Assert.Equal(16, items.Count(i => i.TargetIndex is null));
+        var trans = items.First(i => i.Context.Contains("trans", StringComparison.OrdinalIgnoreCase) && i.TargetIndex is not null);
+        Assert.Contains("trans", trans.Answers[trans.TargetIndex!.Value], StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,35 @@
+using OneShotGee.Evaluation.Likelihood;
+using OneShotGee.Modeling.Llama;
+using OneShotGee.Modeling.Tokenization;
+using OneShotGee.Tests;
+using static TorchSharp.torch;
+
+namespace OneShotGee.Evaluation.Tests.Likelihood;
+
+/// <summary>The tiny pretrained stories260k Llama, loaded once per test class.</summary>
+public sealed class Stories260k : IDisposable
+{
+    public static string Directory { get; } = SharedData.PathOf("models/stories260k");
+
+    public static string BiasData { get; } = SharedData.PathOf("data/bias");
+
+    public CausalLM Model { get; } = CausalLM.FromPretrained(Directory);
+
+    public ModelTokenizer Tokenizer { get; } = ModelTokenizer.FromDirectory(Directory);
+
+    public SentenceScorer Scorer(int batchSize = 8) => new(Model, Tokenizer, batchSize);
+
+    /// <summary>Σ_k log p(ids[k+1] | ids[..k]) for k ≥ from − 1: one unpadded float64 forward, no scorer code involved.</summary>
+    public static double DirectLogLikelihood(CausalLM lm, IReadOnlyList<int> ids, int from = 1)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var input = tensor(ids.Select(i => (long)i).ToArray(), [1, ids.Count]);
+        var logp = lm.call(input, ones_like(input), null)[0].to(ScalarType.Float64).log_softmax(-1);
+        var sum = 0.0;
+        for (var k = from - 1; k < ids.Count - 1; k++) sum += logp[k, ids[k + 1]].item<double>();
+        return sum;
+    }
+
+    public void Dispose() => Model.Dispose();
+}
