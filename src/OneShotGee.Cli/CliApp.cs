@@ -15,6 +15,7 @@ public static class CliApp
             ScoreCommand.Create(console),
             DemoModelCommand.Create(console),
             TrainCommand.Create(console),
+            EvaluateCommand.Create(console),
         };
 
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using OneShotGee.Core;
+using OneShotGee.Evaluation.Benchmarks;
+using OneShotGee.Evaluation.Paired;
+using OneShotGee.Evaluation.Reports;
+using OneShotGee.Evaluation.Suite;
+
+namespace OneShotGee.Cli.Commands;
+
+/// <summary><c>oneshotgee evaluate</c>: bias and retention metrics for one or more models, side by side.</summary>
+public static class EvaluateCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var model = new Option<DirectoryInfo?>("--model", "-m") { Description = "The model to evaluate (reported as 'model')." };
+        var baseline = new Option<DirectoryInfo?>("--baseline") { Description = "A baseline model; deltas and the gap reduction are against it." };
+        var models = new Option<string?>("--models") { Description = "More models as name=DIR,name=DIR (e.g. em=runs/em/final,gee=runs/gee/final)." };
+        var suite = new Option<EvaluationSuite>("--suite")
+        {
+            Description = $"quick: the first {EvaluationOptions.QuickItems} items of each benchmark; full: all of them.",
+            DefaultValueFactory = _ => EvaluationSuite.Quick,
+        };
+        var benchmarks = new Option<string?>("--benchmarks")
+        {
+            Description = $"Comma-separated: {string.Join(",", EvaluationOptions.KnownBenchmarks)} " +
+                          "(default: paired, plus every likelihood benchmark when --data-dir is given).",
+        };
+        var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "Bias benchmark files: crows_pairs/, winobias/, winogender/, stereoset/, bbq/." };
+        var pairedPrompts = new Option<FileInfo?>("--paired-prompts") { Description = "Paired prompts (pair_id, group, text) instead of the built-in Winogender-style templates." };
+        var heldOut = new Option<FileInfo?>("--held-out") { Description = "Held-out texts for perplexity (.txt lines, or a JSONL/Parquet 'text' column)." };
+        var gsm8k = new Option<FileInfo?>("--gsm8k") { Description = "GSM8K JSONL (question, answer) for task accuracy." };
+        var math500 = new Option<FileInfo?>("--math500") { Description = "MATH500 JSONL (problem, answer) for task accuracy." };
+        var samples = new Option<int>("--samples") { Description = "Sampled responses per paired prompt.", DefaultValueFactory = _ => 4 };
+        var greedy = new Option<bool>("--greedy") { Description = "Greedy responses for the paired gap instead of sampling." };
+        var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Response length for the paired gap.", DefaultValueFactory = _ => 32 };
+        var seed = new Option<int>("--seed") { Description = "Seed of sampling, bootstrap and permutation test.", DefaultValueFactory = _ => 15 };
+        var chatTemplate = new Option<string>("--chat-template") { Description = "auto, none, chatml, llama3 or llama2.", DefaultValueFactory = _ => "auto" };
+        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+        var dtype = new Option<string>("--dtype") { Description = "auto, float32, bfloat16 or float16.", DefaultValueFactory = _ => "auto" };
+        var training = new Option<string?>("--training-metrics") { Description = "Training curves to plot, as name=metrics.jsonl,…" };
+        var output = new Option<DirectoryInfo?>("--out", "-o") { Description = "Write report.json, report.md and PNG plots here." };
+        var json = new Option<bool>("--json") { Description = "Print report.json." };
+
+        var command = new Command("evaluate", "Measure bias (paired entropy gap, CrowS-Pairs, WinoBias, Winogender, StereoSet, BBQ) and retention.")
+        {
+            model, baseline, models, suite, benchmarks, dataDir, pairedPrompts, heldOut, gsm8k, math500, samples, greedy,
+            maxNewTokens, seed, chatTemplate, device, dtype, training, output, json,
+        };
+        command.SetAction((parse, cancel) => console.RunAsync(() =>
+        {
+            var data = parse.GetValue(dataDir)?.FullName;
+            var options = new EvaluationOptions
+            {
+                Benchmarks = parse.GetValue(benchmarks) is { } list
+                    ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    : data is null ? [EvaluationOptions.Paired] : [EvaluationOptions.Paired, .. LikelihoodBenchmarks.All.Select(b => b.Id)],
+                Suite = parse.GetValue(suite),
+                DataDirectory = data,
+                PairedPrompts = parse.GetValue(pairedPrompts)?.FullName,
+                HeldOutText = parse.GetValue(heldOut)?.FullName,
+                Gsm8kPath = parse.GetValue(gsm8k)?.FullName,
+                Math500Path = parse.GetValue(math500)?.FullName,
+                PairedOptions = new PairedEntropyOptions
+                {
+                    SamplesPerPrompt = parse.GetValue(samples),
+                    Greedy = parse.GetValue(greedy),
+                    MaxNewTokens = parse.GetValue(maxNewTokens),
+                    Seed = parse.GetValue(seed),
+                },
+                ChatTemplate = parse.GetValue(chatTemplate)!,
+                Device = parse.GetValue(device)!,
+                Dtype = parse.GetValue(dtype)!,
+            }.Validated();
+            var named = ModelsToEvaluate(parse.GetValue(model), parse.GetValue(baseline), parse.GetValue(models));
+            var trainingRuns = NamedPaths(parse.GetValue(training), "--training-metrics").Select(t => TrainingRun.Read(t.Name, t.Path)).ToList();
+
+            var evaluations = console.WithProgress("Evaluating", progress =>
+                named.Select(m => ModelEvaluator.Evaluate(m.Name, m.Path, options, progress, cancel)).ToList());
+            var report = EvaluationReport.Create(evaluations, parse.GetValue(baseline) is null ? null : "baseline",
+                new Dictionary<string, long> { ["paired"] = options.PairedOptions.Seed },
+                evaluations.SelectMany(e => e.Benchmarks).DistinctBy(b => b.Benchmark).ToDictionary(b => b.Benchmark, b => b.DatasetSha256),
+                trainingRuns);
+
+            if (parse.GetValue(output) is { } outDir)
+            {
+                var files = ReportWriter.Write(outDir.FullName, report);
+                console.Error.WriteLine($"report -> {files.Markdown}");
+            }
+            if (parse.GetValue(json)) console.Output.WriteLine(ReportJson.Serialize(report));
+            else console.Output.WriteLine(ReportMarkdown.Render(report));
+            return Task.CompletedTask;
+        }));
+        return command;
+    }
+
+    static List<(string Name, string Path)> ModelsToEvaluate(DirectoryInfo? model, DirectoryInfo? baseline, string? models)
+    {
+        var named = new List<(string Name, string Path)>();
+        if (baseline is not null) named.Add(("baseline", baseline.FullName));
+        if (model is not null) named.Add(("model", model.FullName));
+        named.AddRange(NamedPaths(models, "--models"));
+        if (named.Count == 0) throw new InvalidInputException("give a model to evaluate: --model DIR (and optionally --baseline DIR, --models name=DIR,…)");
+        foreach (var (name, path) in named)
+            if (!Directory.Exists(path)) throw new InvalidInputException($"model '{name}': directory '{path}' does not exist");
+        return named;
+    }
+
+    static IEnumerable<(string Name, string Path)> NamedPaths(string? list, string option) =>
+        (list ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(entry =>
+            entry.Split('=', 2) is [var name, var path] && name.Length > 0 && path.Length > 0
+                ? (name, Path.GetFullPath(path))
+                : throw new InvalidInputException($"{option}: '{entry}' is not name=PATH"));
+}
