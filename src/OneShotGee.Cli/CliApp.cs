@@ -16,6 +16,8 @@ public static class CliApp
             DemoModelCommand.Create(console),
             TrainCommand.Create(console),
             EvaluateCommand.Create(console),
+            RunCommand.Create(console),
+            DemoCommand.Create(console),
         };
 
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)

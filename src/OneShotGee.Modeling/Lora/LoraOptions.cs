@@ -20,7 +20,7 @@ public sealed class LoraOptions
     /// <summary>The factor on B·A: alpha / r (PEFT without rsLoRA).</summary>
     public double Scaling => Alpha / Rank;
 
-    public LoraOptions(int rank, double alpha, double dropout = 0.0, IEnumerable<string>? targets = null)
+    public LoraOptions(int rank, double alpha, double dropout = 0.0, IReadOnlyList<string>? targets = null)
     {
         if (rank < 1) throw new InvalidInputException($"--lora-rank must be at least 1, got {rank}");
         if (!(alpha > 0) || double.IsInfinity(alpha)) throw new InvalidInputException($"--lora-alpha must be positive and finite, got {alpha}");

@@ -113,7 +113,7 @@ static class PeftAdapterFiles
                 throw new InvalidInputException($"{path}: target_modules must be a list of module names");
             var rank = json["r"]?.GetValue<int>() ?? throw new InvalidInputException($"{path}: missing \"r\"");
             var alpha = json["lora_alpha"]?.GetValue<double>() ?? throw new InvalidInputException($"{path}: missing \"lora_alpha\"");
-            return new LoraOptions(rank, alpha, json["lora_dropout"]?.GetValue<double>() ?? 0.0, targets.Select(t => t!.GetValue<string>()));
+            return new LoraOptions(rank, alpha, json["lora_dropout"]?.GetValue<double>() ?? 0.0, [.. targets.Select(t => t!.GetValue<string>())]);
         }
         catch (InvalidInputException e) when (!e.Message.StartsWith(path)) { throw new InvalidInputException($"{path}: {e.Message}", e); }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)

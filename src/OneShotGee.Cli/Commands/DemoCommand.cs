@@ -1,0 +1,33 @@
+using System.CommandLine;
+using OneShotGee.Pipeline;
+
+namespace OneShotGee.Cli.Commands;
+
+/// <summary><c>oneshotgee demo</c>: the embedded default — GEE versus EM only on the built-in demo model, end to end.</summary>
+public static class DemoCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var output = new Option<DirectoryInfo>("--out", "-o")
+        {
+            Description = "Run directory (report.md and plots under report/).",
+            DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "demo")),
+        };
+        var cacheDir = new Option<DirectoryInfo?>("--cache-dir") { Description = "Where the demo model is cached (default ~/.cache/oneshotgee)." };
+        var command = new Command("demo",
+            "Build the demo model (planted gender entropy gap), then prepare → evaluate → train EM and GEE → evaluate → report.")
+        {
+            output, cacheDir,
+        };
+        command.SetAction((parse, cancel) => console.RunAsync(() =>
+        {
+            var runDirectory = parse.GetValue(output)!.FullName;
+            var report = console.WithProgress("Demo", progress =>
+                DemoRun.Execute(runDirectory, parse.GetValue(cacheDir)?.FullName, progress, cancel));
+            RunSummaryTable.Write(console.Output, RunSummary.From(report));
+            console.Output.WriteLine($"report -> {Path.Combine(runDirectory, "report", "report.md")}");
+            return Task.CompletedTask;
+        }));
+        return command;
+    }
+}

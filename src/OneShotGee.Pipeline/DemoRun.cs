@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+using OneShotGee.Evaluation.Reports;
+using OneShotGee.Evaluation.Suite;
+using OneShotGee.Pipeline.Config;
+using OneShotGee.Training.DemoModel;
+
+namespace OneShotGee.Pipeline;
+
+/// <summary>
+/// The embedded default (<c>oneshotgee demo</c>): the whole pipeline on the demo model, whose responses after male
+/// prompts are far more certain than after female ones (a planted gap, docs/demo-model.md), for EM only (λ = 0) and
+/// GEE (λ = 3). Sized to finish in minutes on 2 CPU cores.
+/// </summary>
+public static class DemoRun
+{
+    public const string HeldOutDocuments = "held-out-documents.txt";
+
+    public static RunConfig Config(string heldOutDocuments) => new()
+    {
+        Model = "demo",
+        RunId = "demo",
+        Data = new JsonObject { ["synthetic"] = 256, ["seed"] = 15 },
+        HeldOut = new JsonObject { ["synthetic"] = 128, ["seed"] = 16 },
+        Train = new JsonObject
+        {
+            ["effective_batch"] = 16, ["micro_batch"] = 4, ["max_new_tokens"] = 10, ["learning_rate"] = 3e-4,
+            ["max_steps"] = 20, ["save_steps"] = 10, ["device"] = "cpu",
+        },
+        Variants =
+        [
+            new JsonObject { ["name"] = "em", ["lambda"] = 0.0 },
+            new JsonObject { ["name"] = "gee", ["lambda"] = 3.0 },
+        ],
+        Evaluation = new JsonObject
+        {
+            ["benchmarks"] = new JsonArray(EvaluationOptions.Paired, EvaluationOptions.Perplexity),
+            ["held_out_text"] = heldOutDocuments,
+            ["paired_options"] = new JsonObject { ["samples_per_prompt"] = 2, ["max_new_tokens"] = 10, ["temperature"] = 0.5, ["top_p"] = 0.95 },
+            ["device"] = "cpu",
+        },
+    };
+
+    /// <summary>Runs the demo in <paramref name="runDirectory"/>; a finished demo there is reused, an interrupted one continued.</summary>
+    public static EvaluationReport Execute(string runDirectory, string? demoCacheRoot, IProgress<string>? progress, CancellationToken ct)
+    {
+        Directory.CreateDirectory(runDirectory);
+        var documents = Path.Combine(Path.GetFullPath(runDirectory), HeldOutDocuments);
+        // Documents the demo model never saw (another seed): perplexity on them is the "task performance" kept.
+        File.WriteAllLines(documents, DemoCorpus.Generate(pairs: 64, seed: 99).Select(d => d.Text));
+        return GeeRun.Execute(Config(documents), runDirectory, resume: true, demoCacheRoot, progress, ct);
+    }
+}

@@ -1,0 +1,85 @@
+using OneShotGee.Core;
+using OneShotGee.Data;
+using OneShotGee.Evaluation.Reports;
+using OneShotGee.Evaluation.Suite;
+using OneShotGee.Pipeline.Artifacts;
+using OneShotGee.Pipeline.Config;
+using OneShotGee.Pipeline.Runs;
+using OneShotGee.Pipeline.Steps;
+using OneShotGee.Training;
+using OneShotGee.Training.DemoModel;
+
+namespace OneShotGee.Pipeline;
+
+/// <summary>
+/// The GEE run: prepare → evaluate the baseline → train each variant → evaluate it → report. The steps are the same
+/// objects the services' workflow activities run; here they run in one process, recorded in the run directory.
+/// </summary>
+public static class GeeRun
+{
+    /// <summary>The run's configuration, as run, beside manifest.json.</summary>
+    public const string ConfigFile = "run.json";
+
+    /// <summary>Checks every section of the config and builds the steps, before anything is loaded or written.</summary>
+    public static IReadOnlyList<IPipelineStep> Plan(RunConfig config)
+    {
+        var data = JsonOverlay.Apply(new PrepareOptions("placeholder.parquet", Synthetic: 256, Augment: AugmentMode.Counterfactual), config.Data, "data");
+        data.Validate();
+        var evaluation = JsonOverlay.Apply(new EvaluationOptions(), config.Evaluation, "evaluation").Validated();
+        var sharedTrain = JsonOverlay.Apply(new TrainOptions { ModelPath = "-", DataPath = "-", OutputPath = "-" }, config.Train, "train");
+
+        var steps = new List<IPipelineStep> { new PrepareDataStep(TrainModelStep.TrainData, data) };
+        if (config.HeldOut is { } heldOutSection)
+        {
+            var heldOut = JsonOverlay.Apply(data with { Seed = data.Seed + 1 }, heldOutSection, "held_out");
+            heldOut.Validate();
+            steps.Add(new PrepareDataStep(EvaluateModelStep.HeldOut, heldOut));
+        }
+        var hasHeldOut = config.HeldOut is not null;
+        steps.Add(new EvaluateModelStep(ReportStep.Baseline, TrainModelStep.BaseModel, evaluation, hasHeldOut));
+
+        var variants = config.NamedVariants();
+        foreach (var (name, overrides) in variants)
+        {
+            var train = JsonOverlay.Apply(sharedTrain, overrides, $"variants[{name}]").Validated();
+            if (train.Lora is not null && !train.Merge)
+                throw new InvalidInputException($"variants[{name}]: a LoRA variant needs \"merge\": true so that it can be evaluated as a full model");
+            steps.Add(new TrainModelStep(name, train));
+            steps.Add(new EvaluateModelStep(name, "model-" + name, evaluation, hasHeldOut));
+        }
+        steps.Add(new ReportStep([.. variants.Select(v => v.Name)], sharedTrain.Seed));
+        return steps;
+    }
+
+    /// <summary>Runs (or with <paramref name="resume"/> continues) the run in <paramref name="runDirectory"/>; returns the report.</summary>
+    public static EvaluationReport Execute(
+        RunConfig config, string runDirectory, bool resume, string? demoCacheRoot = null,
+        IProgress<string>? progress = null, CancellationToken ct = default)
+    {
+        var steps = Plan(config);
+        var model = config.Model == "demo"
+            ? DemoModelCache.EnsureBuilt(demoCacheRoot, new DemoProgress(progress), ct)
+            : Directory.Exists(config.Model) ? config.Model
+            : throw new InvalidInputException($"run config: model '{config.Model}' is not a directory (or \"demo\")");
+        var runId = config.RunId ?? $"gee-{config.ContentSha256()[..12]}";
+        var configCopy = Path.Combine(runDirectory, ConfigFile);
+        if (!File.Exists(configCopy))
+        {
+            Directory.CreateDirectory(runDirectory);
+            File.WriteAllText(configCopy, config.ToJson());
+        }
+        var manifest = new PipelineRunner(runDirectory, runId, config.ContentSha256())
+            .Run(steps, [ArtifactRef.Of(TrainModelStep.BaseModel, model)], resume, progress, ct);
+        var report = manifest.Step("report")!.Outputs!.Single();
+        return ReportJson.Read(Path.Combine(report.LocalPath, ReportWriter.JsonFile));
+    }
+
+    sealed class DemoProgress(IProgress<string>? lines) : IProgress<PretrainProgress>
+    {
+        public void Report(PretrainProgress value)
+        {
+            if (value.Step % 50 == 0 || value.Step == value.Steps)
+                lines?.Report(FormattableString.Invariant($"demo model: step {value.Step}/{value.Steps}, loss {value.Loss:F3}"));
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using OneShotGee.Evaluation.Reports;
+using OneShotGee.Evaluation.Suite;
+using OneShotGee.Pipeline.Artifacts;
+using OneShotGee.Pipeline.Runs;
+
+namespace OneShotGee.Pipeline.Steps;
+
+/// <summary>
+/// Evaluates one model (the baseline or a trained variant) and writes <c>evaluation.json</c>, the
+/// <see cref="ModelEvaluation"/> the report step puts side by side. With a <c>held-out</c> artifact, the paired
+/// entropy gap is measured on those prompts.
+/// </summary>
+public sealed class EvaluateModelStep(string label, string modelArtifact, EvaluationOptions options, bool heldOut) : IPipelineStep
+{
+    public const string HeldOut = "held-out";
+    public const string FileName = "evaluation.json";
+
+    public string Name => "evaluate-" + label;
+    public IReadOnlyList<string> Needs => heldOut ? [modelArtifact, HeldOut] : [modelArtifact];
+    public static string OutputOf(string label) => "eval-" + label;
+
+    public IReadOnlyList<ArtifactRef> Run(StepContext context, CancellationToken ct)
+    {
+        var evaluation = ModelEvaluator.Evaluate(label, context.Artifact(modelArtifact).LocalPath,
+            heldOut ? options with { PairedPrompts = context.Artifact(HeldOut).LocalPath } : options, context.Progress, ct);
+        var path = Path.Combine(context.StepDirectory, FileName);
+        File.WriteAllText(path, JsonSerializer.Serialize(evaluation, ReportJson.Options));
+        return [ArtifactRef.Of(OutputOf(label), path)];
+    }
+
+    public static ModelEvaluation Read(ArtifactRef artifact) =>
+        JsonSerializer.Deserialize<ModelEvaluation>(File.ReadAllText(artifact.LocalPath), ReportJson.Options)
+        ?? throw new InvalidDataException($"'{artifact.LocalPath}' holds no evaluation");
+}

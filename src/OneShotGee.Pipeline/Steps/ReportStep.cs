@@ -1,0 +1,26 @@
+using OneShotGee.Evaluation.Reports;
+using OneShotGee.Pipeline.Artifacts;
+using OneShotGee.Pipeline.Runs;
+
+namespace OneShotGee.Pipeline.Steps;
+
+/// <summary>The side-by-side report (report.json, report.md, plots) of the baseline and every variant, with training curves.</summary>
+public sealed class ReportStep(IReadOnlyList<string> variants, long seed) : IPipelineStep
+{
+    public const string Baseline = "baseline", Output = "report";
+
+    public string Name => "report";
+    public IReadOnlyList<string> Needs =>
+        [EvaluateModelStep.OutputOf(Baseline), .. variants.Select(EvaluateModelStep.OutputOf), .. variants.Select(v => "metrics-" + v)];
+
+    public IReadOnlyList<ArtifactRef> Run(StepContext context, CancellationToken ct)
+    {
+        var models = new[] { Baseline }.Concat(variants)
+            .Select(label => EvaluateModelStep.Read(context.Artifact(EvaluateModelStep.OutputOf(label)))).ToList();
+        var training = variants.Select(v => TrainingRun.Read(v, context.Artifact("metrics-" + v).LocalPath)).ToList();
+        var datasets = models.SelectMany(m => m.Benchmarks).DistinctBy(b => b.Benchmark).ToDictionary(b => b.Benchmark, b => b.DatasetSha256);
+        var report = EvaluationReport.Create(models, Baseline, new Dictionary<string, long> { ["seed"] = seed }, datasets, training);
+        ReportWriter.Write(context.StepDirectory, report);
+        return [ArtifactRef.Of(Output, context.StepDirectory)];
+    }
+}

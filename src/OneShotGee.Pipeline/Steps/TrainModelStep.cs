@@ -1,0 +1,43 @@
+using OneShotGee.Pipeline.Artifacts;
+using OneShotGee.Pipeline.Runs;
+using OneShotGee.Training;
+
+namespace OneShotGee.Pipeline.Steps;
+
+/// <summary>
+/// GEE training of one variant (e.g. EM only, GEE L2). Safe to retry: when its folder already holds a checkpoint
+/// it resumes from the latest one, so a retried step continues instead of starting over.
+/// Outputs <c>model-&lt;variant&gt;</c> (the final model; with LoRA the merged one) and <c>metrics-&lt;variant&gt;</c>.
+/// </summary>
+public sealed class TrainModelStep(string variant, TrainOptions options) : IPipelineStep
+{
+    public const string BaseModel = "base-model", TrainData = "train-data";
+
+    public string Name => "train-" + variant;
+    public IReadOnlyList<string> Needs => [BaseModel, TrainData];
+
+    public IReadOnlyList<ArtifactRef> Run(StepContext context, CancellationToken ct)
+    {
+        var hasCheckpoint = Directory.EnumerateDirectories(context.StepDirectory, TrainingCheckpoint.Prefix + "*").Any();
+        var run = options with
+        {
+            ModelPath = context.Artifact(BaseModel).LocalPath,
+            DataPath = context.Artifact(TrainData).LocalPath,
+            OutputPath = context.StepDirectory,
+            Resume = hasCheckpoint ? "latest" : null,
+        };
+        using var trainer = GeeTrainer.Create(run, ct);
+        var final = trainer.Run(new Progress(context.Progress, variant), ct);
+        var model = run.Lora is null ? final : Path.Combine(context.StepDirectory, GeeTrainer.MergedDirectory);
+        return
+        [
+            ArtifactRef.Of("model-" + variant, model),
+            ArtifactRef.Of("metrics-" + variant, Path.Combine(context.StepDirectory, GeeTrainer.MetricsFile)),
+        ];
+    }
+
+    sealed class Progress(IProgress<string>? lines, string variant) : IProgress<TrainStepMetrics>
+    {
+        public void Report(TrainStepMetrics value) => lines?.Report($"{variant}: {value}");
+    }
+}

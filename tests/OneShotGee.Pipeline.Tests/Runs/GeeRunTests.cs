@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using OneShotGee.Core;
+using OneShotGee.Pipeline.Config;
+using OneShotGee.Pipeline.Runs;
+using OneShotGee.Tests;
+
+namespace OneShotGee.Pipeline.Tests.Runs;
+
+public sealed class GeeRunTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("oneshotgee-geerun-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>stories260k, 16 synthetic prompts, one GEE step, a greedy paired gap on 8 held-out pairs.</summary>
+    static RunConfig TinyRun() => new()
+    {
+        Model = SharedData.PathOf("models/stories260k"),
+        Data = new JsonObject { ["synthetic"] = 16 },
+        HeldOut = new JsonObject { ["synthetic"] = 16 },
+        Train = new JsonObject
+        {
+            ["effective_batch"] = 4, ["micro_batch"] = 2, ["max_new_tokens"] = 4, ["max_steps"] = 1, ["device"] = "cpu",
+        },
+        Variants = [new JsonObject { ["name"] = "gee" }],
+        Evaluation = new JsonObject
+        {
+            ["paired_options"] = new JsonObject { ["greedy"] = true, ["max_new_tokens"] = 4 },
+            ["device"] = "cpu",
+        },
+    };
+
+    [Fact]
+    public void ARunPreparesEvaluatesTrainsAndReportsWithEveryStepInTheManifest()
+    {
+        var runDir = Path.Combine(_dir, "run");
+
+        var report = GeeRun.Execute(TinyRun(), runDir, resume: false);
+
+        Assert.Equal(["baseline", "gee"], report.Models.Select(m => m.Name));
+        Assert.Equal("baseline", report.Baseline);
+        Assert.Equal(8, report.Models[0].Paired!.PerPair.Count); // 16 held-out prompts = 8 pairs
+        Assert.Single(report.TrainingRuns);
+        var manifest = RunManifest.TryLoad(runDir)!;
+        Assert.Equal(
+            ["prepare-train-data", "prepare-held-out", "evaluate-baseline", "train-gee", "evaluate-gee", "report"],
+            manifest.Steps.Select(s => s.Name));
+        Assert.All(manifest.Steps, s => Assert.Equal(StepStatus.Completed, s.Status));
+        Assert.True(File.Exists(Path.Combine(runDir, "report", "report.md")));
+        Assert.True(File.Exists(Path.Combine(runDir, GeeRun.ConfigFile)));
+        Assert.Equal(manifest.Step("train-gee")!.Outputs![0], manifest.Step("evaluate-gee")!.Inputs![0]);
+    }
+
+    [Fact]
+    public void UnknownSettingsAreNamedWithTheKnownOnes()
+    {
+        var config = TinyRun() with { Train = new JsonObject { ["learning_rat"] = 1e-3 } };
+
+        var error = Assert.Throws<InvalidInputException>(() => GeeRun.Plan(config));
+
+        Assert.Contains("train: unknown setting 'learning_rat'", error.Message);
+        Assert.Contains("learning_rate", error.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"name": "gee", "lambda": -1}""", "--lambda")]
+    [InlineData("""{"name": "../escape"}""", "artifact name")]
+    [InlineData("""{"name": "baseline"}""", "reserved")]
+    [InlineData("""{"name": "lora", "lora": {"rank": 4, "alpha": 8}}""", "merge")]
+    public void BadVariantsAreRejectedBeforeAnythingRuns(string variant, string expected)
+    {
+        var config = TinyRun() with { Variants = [JsonNode.Parse(variant)!.AsObject()] };
+
+        var error = Assert.Throws<InvalidInputException>(() => GeeRun.Plan(config));
+
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void AMissingOrMalformedConfigFileIsNamed()
+    {
+        var missing = Path.Combine(_dir, "none.json");
+        Assert.Contains("none.json", Assert.Throws<InvalidInputException>(() => RunConfig.Load(missing)).Message);
+
+        var malformed = Path.Combine(_dir, "bad.json");
+        File.WriteAllText(malformed, """{"model": "demo", "variants": 3}""");
+        Assert.Contains("bad.json", Assert.Throws<InvalidInputException>(() => RunConfig.Load(malformed)).Message);
+    }
+}
