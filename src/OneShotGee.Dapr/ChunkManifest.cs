@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using OneShotGee.Core;
+using OneShotGee.Pipeline.Artifacts;
 
 namespace OneShotGee.Dapr;
 
@@ -40,11 +41,11 @@ public sealed record ChunkManifest(string Key, long Size, string Sha256, string 
     {
         ChunkManifest? manifest;
         try { manifest = JsonSerializer.Deserialize<ChunkManifest>(json, Json); }
-        catch (JsonException e) { throw new Pipeline.Artifacts.ArtifactIntegrityException($"manifest of '{key}' is not valid JSON: {e.Message}"); }
+        catch (JsonException e) { throw new ArtifactIntegrityException($"manifest of '{key}' is not valid JSON: {e.Message}"); }
         if (manifest is null || manifest.Key != key
             || manifest.Chunks.Any(c => !c.Object.StartsWith(ChunksPrefix(key), StringComparison.Ordinal))
             || manifest.Chunks.Sum(c => c.Size) != manifest.Size)
-            throw new Pipeline.Artifacts.ArtifactIntegrityException($"manifest of '{key}' does not describe it: wrong key, foreign chunks or sizes that do not add up");
+            throw new ArtifactIntegrityException($"manifest of '{key}' does not describe it: wrong key, foreign chunks or sizes that do not add up");
         return manifest;
     }
 }

@@ -16,12 +16,4 @@ public static class StorageBindingTypes
         StorageBindingType.AzureBlobStorage => "blobName",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
-
-    public static string ComponentType(this StorageBindingType type) => type switch
-    {
-        StorageBindingType.LocalStorage => "bindings.localstorage",
-        StorageBindingType.AwsS3 => "bindings.aws.s3",
-        StorageBindingType.AzureBlobStorage => "bindings.azure.blobstorage",
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
-    };
 }
