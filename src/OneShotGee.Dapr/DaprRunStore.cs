@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Dapr.Client;
+using OneShotGee.Pipeline.State;
+
+namespace OneShotGee.Dapr;
+
+/// <summary>
+/// Run records in a Dapr state store (key <c>run-&lt;id&gt;</c>) under the store's ETags. A create is a first-write save
+/// with an empty ETag, which state stores such as Redis treat as insert-only. The state API cannot list keys, so an index
+/// (key <c>runs-index</c>: the newest <see cref="IndexCapacity"/> run ids) is maintained by compare-and-swap after each save.
+/// </summary>
+public sealed class DaprRunStore(DaprClient dapr, string storeName) : IRunStore
+{
+    public const int IndexCapacity = 1000;
+    const string IndexKey = "runs-index";
+    const int IndexAttempts = 20;
+
+    static readonly StateOptions FirstWrite = new() { Concurrency = ConcurrencyMode.FirstWrite, Consistency = ConsistencyMode.Strong };
+
+    public async Task<StoredRun?> GetAsync(string runId, CancellationToken ct = default)
+    {
+        var (record, etag) = await dapr.GetStateAndETagAsync<RunRecord?>(storeName, KeyOf(runId), ConsistencyMode.Strong, cancellationToken: ct);
+        return record is null ? null : new StoredRun(record, etag);
+    }
+
+    public async Task<string> SaveAsync(RunRecord record, string? expectedETag, CancellationToken ct = default)
+    {
+        var key = KeyOf(record.RunId);
+        if (!await dapr.TrySaveStateAsync(storeName, key, record, expectedETag ?? "", FirstWrite, cancellationToken: ct))
+            throw new RunConflictException(record.RunId, expectedETag);
+        // A save does not return the new ETag: read it back, and if another writer got in between, report the conflict
+        // rather than hand out an ETag for a record the caller did not write.
+        var (stored, etag) = await dapr.GetStateAndETagAsync<RunRecord?>(storeName, key, ConsistencyMode.Strong, cancellationToken: ct);
+        if (stored is null || !SameJson(stored, record)) throw new RunConflictException(record.RunId, expectedETag);
+        await IndexAsync(record.RunId, ct);
+        return etag;
+    }
+
+    public async Task<IReadOnlyList<RunRecord>> ListRecentAsync(int count, CancellationToken ct = default)
+    {
+        var ids = await dapr.GetStateAsync<List<string>?>(storeName, IndexKey, ConsistencyMode.Strong, cancellationToken: ct) ?? [];
+        var records = new List<RunRecord>();
+        foreach (var id in ids)
+            if (await dapr.GetStateAsync<RunRecord?>(storeName, KeyOf(id), cancellationToken: ct) is { } record) records.Add(record);
+        return [.. records.OrderByDescending(r => r.Updated).Take(count)];
+    }
+
+    async Task IndexAsync(string runId, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < IndexAttempts; attempt++)
+        {
+            var (ids, etag) = await dapr.GetStateAndETagAsync<List<string>?>(storeName, IndexKey, ConsistencyMode.Strong, cancellationToken: ct);
+            List<string> updated = [runId, .. (ids ?? []).Where(id => id != runId).Take(IndexCapacity - 1)];
+            if (ids is not null && ids.SequenceEqual(updated)) return;
+            if (await dapr.TrySaveStateAsync(storeName, IndexKey, updated, etag ?? "", FirstWrite, cancellationToken: ct)) return;
+        }
+        throw new InvalidOperationException($"could not update '{IndexKey}' in state store '{storeName}' after {IndexAttempts} attempts");
+    }
+
+    bool SameJson(RunRecord a, RunRecord b) =>
+        JsonSerializer.Serialize(a, dapr.JsonSerializerOptions) == JsonSerializer.Serialize(b, dapr.JsonSerializerOptions);
+
+    static string KeyOf(string runId) => "run-" + RunRecord.ValidateRunId(runId);
+}

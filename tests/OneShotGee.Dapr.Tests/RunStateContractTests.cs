@@ -1,0 +1,88 @@
+using OneShotGee.Dapr.Tests.Fakes;
+using OneShotGee.Pipeline.Artifacts;
+using OneShotGee.Pipeline.State;
+
+namespace OneShotGee.Dapr.Tests;
+
+/// <summary>
+/// Contract tests of <see cref="DaprRunStore"/>. REAL: our store, the Dapr.Client DaprClient (TrySaveStateAsync,
+/// GetStateAndETagAsync), gRPC over loopback. FAKE: the sidecar's state store (<see cref="FakeStateStore"/>), which
+/// implements Dapr's documented ETag and first-write semantics.
+/// </summary>
+public sealed class RunStateContractTests : IAsyncLifetime
+{
+    FakeDaprSidecar _sidecar = null!;
+    DaprRunStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _sidecar = await FakeDaprSidecar.StartAsync([], [new FakeStateStore("statestore")]);
+        _store = new DaprRunStore(_sidecar.CreateClient(), "statestore");
+    }
+
+    public async Task DisposeAsync() => await _sidecar.DisposeAsync();
+
+    static RunRecord Run(string id, RunStatus status = RunStatus.Pending, string stage = "prepare", int minute = 0) => new(
+        id, status, stage, "{\"lambda\":0.5}",
+        new Dictionary<string, double> { ["entropy_gap"] = 0.25 },
+        [new ArtifactRef("prepared.parquet", "dapr://artifacts/prepared.parquet", 10, new string('a', 64))],
+        new DateTimeOffset(2026, 11, 25, 12, minute, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task SavedRunReadsBackWithTheStoresETag()
+    {
+        var etag = await _store.SaveAsync(Run("r1"), expectedETag: null);
+        var stored = await _store.GetAsync("r1");
+
+        Assert.NotNull(stored);
+        Assert.Equal("1", etag); // the fake's first version: the ETag is the store's, not one we made up
+        Assert.Equal(etag, stored.ETag);
+        Assert.Equal(0.25, stored.Record.Metrics["entropy_gap"]);
+        Assert.Equal("dapr://artifacts/prepared.parquet", Assert.Single(stored.Record.Artifacts).Uri);
+        Assert.Null(await _store.GetAsync("absent"));
+    }
+
+    [Fact]
+    public async Task SaveWithAStaleETagIsAConflict()
+    {
+        var first = await _store.SaveAsync(Run("r1"), null);
+        await _store.SaveAsync(Run("r1", RunStatus.Running, "train"), first);
+
+        await Assert.ThrowsAsync<RunConflictException>(() => _store.SaveAsync(Run("r1", RunStatus.Failed, "evaluate"), first));
+        Assert.Equal("train", (await _store.GetAsync("r1"))!.Record.Stage);
+    }
+
+    [Fact]
+    public async Task CreatingARunThatExistsIsAConflict()
+    {
+        await _store.SaveAsync(Run("r1"), null);
+        await Assert.ThrowsAsync<RunConflictException>(() => _store.SaveAsync(Run("r1", stage: "other"), null));
+        Assert.Equal("prepare", (await _store.GetAsync("r1"))!.Record.Stage);
+    }
+
+    [Fact]
+    public async Task OfConcurrentWritersFromOneETagExactlyOneWins()
+    {
+        var etag = await _store.SaveAsync(Run("r1"), null);
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(async () =>
+        {
+            try { await _store.SaveAsync(Run("r1", RunStatus.Running, $"writer-{i}"), etag); return true; }
+            catch (RunConflictException) { return false; }
+        })));
+
+        Assert.Equal(1, results.Count(won => won));
+        Assert.Equal($"writer-{Array.IndexOf(results, true)}", (await _store.GetAsync("r1"))!.Record.Stage);
+    }
+
+    [Fact]
+    public async Task RecentRunsComeFromTheIndexNewestFirst()
+    {
+        await _store.SaveAsync(Run("old", minute: 1), null);
+        var etag = await _store.SaveAsync(Run("newest", minute: 2), null);
+        await _store.SaveAsync(Run("middle", minute: 5), null);
+        await _store.SaveAsync(Run("newest", RunStatus.Completed, "done", minute: 9), etag);
+
+        Assert.Equal(["newest", "middle", "old"], (await _store.ListRecentAsync(10)).Select(r => r.RunId));
+        Assert.Equal(["newest"], (await _store.ListRecentAsync(1)).Select(r => r.RunId));
+    }
+}
