@@ -31,8 +31,8 @@ public sealed class KvCache(int numLayers, long capacity = 0) : IDisposable
         EnsureRoom(ref keys[layer], k, start, start + s);
         EnsureRoom(ref values[layer], v, start, start + s);
         lengths[layer] = start + s;
-        keys[layer]!.narrow(2, start, s).copy_(k.detach());
-        values[layer]!.narrow(2, start, s).copy_(v.detach());
+        keys[layer]!.narrow(2, start, s).copy_(k.requires_grad ? k.detach() : k);
+        values[layer]!.narrow(2, start, s).copy_(v.requires_grad ? v.detach() : v);
         return (keys[layer]!.narrow(2, 0, start + s), values[layer]!.narrow(2, 0, start + s));
     }
 
