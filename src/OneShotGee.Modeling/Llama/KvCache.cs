@@ -6,7 +6,7 @@ namespace OneShotGee.Modeling.Llama;
 /// Keys and values of the positions already processed, per layer, in preallocated [b, kv_heads, capacity, head_dim]
 /// buffers this object owns (outside any dispose scope). Each forward writes its positions into the next slice, so a
 /// decoding step moves only its own keys/values instead of copying the whole cache. Inference only: cached tensors
-/// are detached from autograd and overwritten in place. The caller disposes it.
+/// are detached from autograd and written into the buffers in place. The caller disposes it.
 /// </summary>
 /// <param name="capacity">
 /// Positions to allocate for at the first write (e.g. prompt + max_new_tokens); when a write does not fit, the buffers
