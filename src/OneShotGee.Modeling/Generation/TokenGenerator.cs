@@ -15,31 +15,43 @@ public static class TokenGenerator
     {
         options.Validate();
         using var noGrad = no_grad();
-        using var cache = lm.NewCache();
         using var generator = options.DoSample ? new Generator((ulong)options.Seed, lm.Device) : null;
 
         var batch = prompts.Count;
-        var (promptIds, promptMask) = PaddedBatch.Left(prompts, lm.Config.VocabSize, CPU);
-        var tokens = promptIds.data<long>().ToArray().Chunk((int)promptIds.shape[1]).Select(r => r.ToList()).ToArray();
-        var mask = promptMask.data<long>().ToArray().Chunk((int)promptMask.shape[1]).Select(r => r.ToList()).ToArray();
-        promptIds.Dispose();
-        promptMask.Dispose();
+        var (promptIds, promptMask) = PaddedBatch.Left(prompts, lm.Config.VocabSize, lm.Device);
+        var promptLength = promptIds.shape[1];
+        var total = promptLength + options.MaxNewTokens;
+        using var cache = lm.NewCache(total);
+        // Ids and 0/1 mask of prompt + output, one column written per step (generated tokens are never padding).
+        using var ids = zeros([batch, total], ScalarType.Int64, lm.Device);
+        using var mask = ones([batch, total], ScalarType.Int64, lm.Device);
+        // Tokens in prompt or output so far, for the repetition penalty.
+        using var seen = options.RepetitionPenalty == 1.0 ? null : zeros([batch, lm.Config.VocabSize], ScalarType.Bool, lm.Device);
+        using (NewDisposeScope())
+        using (promptIds)
+        using (promptMask)
+        {
+            ids.narrow(1, 0, promptLength).copy_(promptIds);
+            mask.narrow(1, 0, promptLength).copy_(promptMask);
+            seen?.copy_(zeros([batch, lm.Config.VocabSize], ScalarType.Int64, lm.Device).scatter_add_(1, promptIds, promptMask).gt(0));
+        }
 
         var generated = Enumerable.Range(0, batch).Select(_ => new List<int>()).ToArray();
         var entropies = Enumerable.Range(0, batch).Select(_ => new List<double>()).ToArray();
         var stopped = new StopReason?[batch];
-        long[]? next = null;
         for (var step = 0; step < options.MaxNewTokens && stopped.Any(r => r is null); step++)
         {
             using var scope = NewDisposeScope();
-            var input = next is null ? Matrix(tokens, lm.Device) : tensor(next, [batch, 1], device: lm.Device);
-            var logits = lm.call(input, Matrix(mask, lm.Device), cache).select(1, -1).to(ScalarType.Float32);
-            next = Choose(logits, tokens, mask, options, generator).data<long>().ToArray();
+            var length = promptLength + step;
+            var uncached = ids.narrow(1, cache.Length, length - cache.Length); // the prompt, then the last token
+            var logits = lm.call(uncached, mask.narrow(1, 0, length), cache).select(1, -1).to(ScalarType.Float32);
+            var chosen = Choose(logits, seen, options, generator).unsqueeze(1);
+            ids.narrow(1, length, 1).copy_(chosen);
+            seen?.scatter_(1, chosen, ones_like(chosen, ScalarType.Bool));
+            var next = chosen.cpu().data<long>().ToArray();
             var entropy = options.ReturnEntropies ? LogitsProcessors.Entropy(logits).cpu().data<double>().ToArray() : null;
             for (var row = 0; row < batch; row++)
             {
-                tokens[row].Add(next[row]);
-                mask[row].Add(1);
                 if (stopped[row] is not null) continue;
                 generated[row].Add((int)next[row]);
                 if (entropy is not null) entropies[row].Add(entropy[row]);
@@ -50,22 +62,14 @@ public static class TokenGenerator
             prompts[row], generated[row], stopped[row] ?? StopReason.Length, options.ReturnEntropies ? entropies[row] : null))];
     }
 
-    /// <summary>The next token per row: argmax, or a draw from the processed distribution when sampling.</summary>
-    static Tensor Choose(Tensor logits, List<long>[] tokens, List<long>[] mask, GenerationOptions o, Generator? generator)
+    /// <summary>The next token per row [b]: argmax, or a draw from the processed distribution when sampling.</summary>
+    static Tensor Choose(Tensor logits, Tensor? seen, GenerationOptions o, Generator? generator)
     {
-        if (o.RepetitionPenalty != 1.0)
-        {
-            var ids = Matrix(tokens, logits.device);
-            var seen = zeros_like(logits).scatter_add_(1, ids, Matrix(mask, logits.device).to(logits.dtype)).gt(0);
-            logits = LogitsProcessors.RepetitionPenalty(logits, seen, o.RepetitionPenalty);
-        }
-        if (!o.DoSample) return logits.argmax(-1).cpu();
+        if (seen is not null) logits = LogitsProcessors.RepetitionPenalty(logits, seen, o.RepetitionPenalty);
+        if (!o.DoSample) return logits.argmax(-1);
         logits = logits / o.Temperature;
         if (o.TopK > 0) logits = LogitsProcessors.TopK(logits, o.TopK);
         if (o.TopP < 1.0) logits = LogitsProcessors.TopP(logits, o.TopP);
-        return logits.softmax(-1).multinomial(1, false, generator).squeeze(-1).cpu();
+        return logits.softmax(-1).multinomial(1, false, generator).squeeze(-1);
     }
-
-    static Tensor Matrix(List<long>[] rows, Device device) =>
-        tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Count], device: device);
 }

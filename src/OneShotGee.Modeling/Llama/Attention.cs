@@ -34,15 +34,21 @@ public sealed class Attention : nn.Module<Tensor, LayerContext, Tensor>
     }
 
     /// <summary>
-    /// softmax(q kᵀ / √d + mask) v for q [b, h, s, d], k/v [b, h_kv, t, d], additive mask [b, 1, s, t].
-    /// K/V heads are repeated to h (query head i reads K/V head i / (h / h_kv), as HF repeat_kv) because
-    /// TorchSharp's scaled_dot_product_attention has no GQA option; its default scale is 1/√d.
+    /// softmax(q kᵀ / √d + mask) v for q [b, h, s, d], k/v [b, h_kv, t, d], additive mask [b, 1, s, t]; query head i
+    /// reads K/V head i / (h / h_kv), as HF repeat_kv. TorchSharp's scaled_dot_product_attention has no GQA option
+    /// (its default scale is 1/√d), so for one query (a decoding step) the h / h_kv query heads that share a K/V head
+    /// become that head's queries and the mask row broadcasts over them; for several queries K/V are repeated.
     /// </summary>
     public static Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        var groups = q.shape[1] / k.shape[1];
-        if (groups > 1) (k, v) = (k.repeat_interleave(groups, 1), v.repeat_interleave(groups, 1));
-        return nn.functional.scaled_dot_product_attention(q, k, v, mask, 0.0, false).MoveToOuterDisposeScope();
+        var (b, h, s, d) = (q.shape[0], q.shape[1], q.shape[2], q.shape[3]);
+        var groups = h / k.shape[1];
+        if (groups == 1) return Sdpa(q, k, v, mask).MoveToOuterDisposeScope();
+        if (s == 1) return Sdpa(q.reshape(b, k.shape[1], groups, d), k, v, mask).reshape(b, h, 1, d).MoveToOuterDisposeScope();
+        return Sdpa(q, k.repeat_interleave(groups, 1), v.repeat_interleave(groups, 1), mask).MoveToOuterDisposeScope();
     }
+
+    static Tensor Sdpa(Tensor q, Tensor k, Tensor v, Tensor mask) =>
+        nn.functional.scaled_dot_product_attention(q, k, v, mask, 0.0, false);
 }

@@ -21,13 +21,9 @@ public static class AttentionMask
     public static Tensor Causal(Tensor paddingMask, long s, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
-        var t = paddingMask.shape[1];
-        var device = paddingMask.device;
-        var keyPositions = arange(t, ScalarType.Int64, device);
-        var queryPositions = arange(t - s, t, ScalarType.Int64, device);
-        var causal = keyPositions.unsqueeze(0).le(queryPositions.unsqueeze(1)); // [s, t]
-        var allowed = causal.unsqueeze(0).logical_and(paddingMask.ne(0).unsqueeze(1)).unsqueeze(1);
-        var mask = zeros(allowed.shape, dtype, device).masked_fill(allowed.logical_not(), finfo(dtype).min);
-        return mask.MoveToOuterDisposeScope();
+        var (b, t) = (paddingMask.shape[0], paddingMask.shape[1]);
+        var future = ones([s, t], ScalarType.Bool, paddingMask.device).triu(t - s + 1); // key j after query i's position
+        var blocked = future.logical_or(paddingMask.eq(0).unsqueeze(1)).unsqueeze(1);
+        return zeros([b, 1, s, t], dtype, paddingMask.device).masked_fill_(blocked, finfo(dtype).min).MoveToOuterDisposeScope();
     }
 }

@@ -36,7 +36,8 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor, KvCache?, Tensor>
             .MoveToOuterDisposeScope();
     }
 
-    public KvCache NewCache() => new(Config.NumHiddenLayers);
+    /// <summary>An empty cache; <paramref name="capacity"/> (positions, e.g. prompt + max_new_tokens) avoids regrowing it.</summary>
+    public KvCache NewCache(long capacity = 0) => new(Config.NumHiddenLayers, capacity);
 
     /// <summary>Loads config.json and the safetensors weights of a Hugging Face checkpoint directory.</summary>
     /// <param name="dtype">Runtime dtype; default float32 on CPU, bfloat16 on CUDA.</param>

@@ -31,7 +31,44 @@ public sealed class ForwardTests
     }
 
     [Fact]
-    public void Incremental_decoding_with_the_kv_cache_equals_a_full_forward()
+    public void Single_query_grouped_attention_equals_plain_softmax_attention()
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(4, CPU);
+        var q = randn([2, 6, 1, 8], generator: g);
+        var k = randn([2, 2, 5, 8], generator: g);
+        var v = randn([2, 2, 5, 8], generator: g);
+        var padding = tensor(new long[] { 0, 0, 1, 1, 1, 1, 1, 1, 1, 1 }, [2, 5]);
+        var mask = AttentionMask.Causal(padding, 1, ScalarType.Float32);
+
+        var actual = Attention.Attend(q, k, v, mask);
+
+        // Query heads 0-2 read kv head 0, heads 3-5 kv head 1; batch 0 must ignore its 2 pad keys.
+        var kk = stack([k[.., 0], k[.., 0], k[.., 0], k[.., 1], k[.., 1], k[.., 1]], 1);
+        var vv = stack([v[.., 0], v[.., 0], v[.., 0], v[.., 1], v[.., 1], v[.., 1]], 1);
+        var expected = (q.matmul(kk.transpose(-1, -2)) / Math.Sqrt(8) + mask).softmax(-1).matmul(vv);
+        Assert.Equal([2, 6, 1, 8], actual.shape);
+        Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
+    public void The_kv_cache_returns_everything_written_across_regrowth()
+    {
+        using var scope = NewDisposeScope();
+        using var cache = new KvCache(numLayers: 1, capacity: 2);
+        Tensor Step(long first, long count) => arange(first, first + count, ScalarType.Float32).view(1, 1, count, 1);
+        cache.Append(0, Step(0, 1), Step(100, 1));
+        cache.Append(0, Step(1, 2), Step(101, 2)); // 3 > 2: grows
+        var (keys, values) = cache.Append(0, Step(3, 2), Step(103, 2)); // 5 > 4: grows again
+        Assert.Equal(5, cache.Length);
+        Assert.Equal([0f, 1, 2, 3, 4], keys.flatten().data<float>().ToArray());
+        Assert.Equal([100f, 101, 102, 103, 104], values.flatten().data<float>().ToArray());
+    }
+
+    [Theory]
+    [InlineData(0)] // grows 4 -> 8
+    [InlineData(6)] // exactly the sequence
+    public void Incremental_decoding_with_the_kv_cache_equals_a_full_forward(long capacity)
     {
         using var lm = CausalLM.CreateRandom(TinyModels.Qwen2(), seed: 2);
         using var scope = NewDisposeScope();
@@ -39,7 +76,7 @@ public sealed class ForwardTests
         var ids = Ids(5, 9, 3, 17, 11, 4);
         var full = lm.call(ids, ones_like(ids), null);
 
-        using var cache = lm.NewCache();
+        using var cache = lm.NewCache(capacity);
         var first = lm.call(ids[.., ..4], ones(1, 4, ScalarType.Int64), cache);
         var fifth = lm.call(ids[.., 4..5], ones(1, 5, ScalarType.Int64), cache);
         var sixth = lm.call(ids[.., 5..6], ones(1, 6, ScalarType.Int64), cache);

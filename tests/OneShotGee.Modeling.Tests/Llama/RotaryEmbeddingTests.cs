@@ -1,5 +1,6 @@
 using OneShotGee.Modeling.Config;
 using OneShotGee.Modeling.Llama;
+using static TorchSharp.torch;
 
 namespace OneShotGee.Modeling.Tests.Llama;
 
@@ -32,5 +33,21 @@ public sealed class RotaryEmbeddingTests
         var smooth = (1024 / (2 * Math.PI / 0.01) - 1) / (4 - 1); // wavelength 628 is in the band
         Assert.Equal((1 - smooth) * 0.01 / 8 + smooth * 0.01, f[2], 12);
         Assert.Equal(0.001 / 8, f[3], 12);
+    }
+
+    [Fact]
+    public void Apply_rotates_each_pair_i_and_i_plus_half_by_position_times_frequency()
+    {
+        using var scope = NewDisposeScope();
+        var rotary = new RotaryEmbedding(TinyModels.Llama() with { HeadDim = 4, RopeTheta = 10000 }); // frequencies 1, 0.01
+        var (cos, sin) = rotary.Compute(tensor(new long[] { 2 }, [1, 1]), ScalarType.Float32);
+        var x = tensor(new float[] { 1, 2, 3, 4 }, [1, 1, 1, 4]);
+
+        var rotated = RotaryEmbedding.Apply(x, cos, sin).flatten().data<float>().ToArray();
+
+        // Pair (x0, x2) turns by 2 rad, pair (x1, x3) by 0.02 rad.
+        double[] expected = [1 * Math.Cos(2) - 3 * Math.Sin(2), 2 * Math.Cos(0.02) - 4 * Math.Sin(0.02),
+            3 * Math.Cos(2) + 1 * Math.Sin(2), 4 * Math.Cos(0.02) + 2 * Math.Sin(0.02)];
+        for (var i = 0; i < 4; i++) Assert.Equal(expected[i], rotated[i], 5);
     }
 }
