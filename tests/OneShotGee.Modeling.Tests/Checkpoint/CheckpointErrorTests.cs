@@ -11,11 +11,11 @@ public sealed class CheckpointErrorTests
     static string BrokenCheckpoint(TempDirectory dir, Func<List<(string Name, Tensor Tensor)>, List<(string, Tensor)>> edit)
     {
         using var lm = CausalLM.CreateRandom(TinyModels.Llama(), seed: 1);
-        lm.SavePretrained(dir["ckpt"]);
-        var weights = Path.Combine(dir["ckpt"], SafetensorsCheckpoint.SingleFileName);
+        lm.SavePretrained(dir.File("ckpt"));
+        var weights = Path.Combine(dir.File("ckpt"), SafetensorsCheckpoint.SingleFileName);
         File.Delete(weights);
         SafetensorsWriter.Write(weights, edit([.. lm.named_parameters().Select(p => (p.name, (Tensor)p.parameter))]), ScalarType.Float32);
-        return dir["ckpt"];
+        return dir.File("ckpt");
     }
 
     [Fact]

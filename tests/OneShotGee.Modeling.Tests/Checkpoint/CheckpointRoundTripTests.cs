@@ -23,18 +23,18 @@ public sealed class CheckpointRoundTripTests
         using var dir = new TempDirectory();
         var source = SharedData.PathOf("models/stories260k");
         using var lm = CausalLM.FromPretrained(source);
-        lm.SavePretrained(dir["out"]);
-        using var again = CausalLM.FromPretrained(dir["out"]);
+        lm.SavePretrained(dir.File("out"));
+        using var again = CausalLM.FromPretrained(dir.File("out"));
         AssertSameParameters(lm, again);
 
         foreach (var file in new[] { "tokenizer.model", "tokenizer_config.json", "special_tokens_map.json" })
-            Assert.Equal(File.ReadAllBytes(Path.Combine(source, file)), File.ReadAllBytes(Path.Combine(dir["out"], file)));
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir["out"], "config.json")))!;
+            Assert.Equal(File.ReadAllBytes(Path.Combine(source, file)), File.ReadAllBytes(Path.Combine(dir.File("out"), file)));
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.File("out"), "config.json")))!;
         Assert.Equal(1, config["pretraining_tp"]!.GetValue<int>()); // a field the runtime does not model survives
-        Assert.True(File.Exists(Path.Combine(dir["out"], "generation_config.json")));
-        using var weights = SafetensorsCheckpoint.Open(dir["out"]);
+        Assert.True(File.Exists(Path.Combine(dir.File("out"), "generation_config.json")));
+        using var weights = SafetensorsCheckpoint.Open(dir.File("out"));
         Assert.DoesNotContain("lm_head.weight", weights.Entries.Keys); // tied
-        Assert.Equal([dir["out"]], Directory.GetDirectories(dir.Path)); // no staging left behind
+        Assert.Equal([dir.File("out")], Directory.GetDirectories(dir.Path)); // no staging left behind
     }
 
     [Fact]
@@ -42,13 +42,13 @@ public sealed class CheckpointRoundTripTests
     {
         using var dir = new TempDirectory();
         using var lm = CausalLM.CreateRandom(TinyModels.Qwen2(), seed: 9);
-        lm.SavePretrained(dir["out"], new SaveOptions(MaxShardBytes: 2_000));
-        var shards = Directory.GetFiles(dir["out"], "model-*-of-*.safetensors");
+        lm.SavePretrained(dir.File("out"), new SaveOptions(MaxShardBytes: 2_000));
+        var shards = Directory.GetFiles(dir.File("out"), "model-*-of-*.safetensors");
         Assert.True(shards.Length > 3, $"{shards.Length} shards");
-        var index = JsonNode.Parse(File.ReadAllText(Path.Combine(dir["out"], SafetensorsCheckpoint.IndexFileName)))!;
+        var index = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.File("out"), SafetensorsCheckpoint.IndexFileName)))!;
         Assert.Equal(lm.named_parameters().Count(), index["weight_map"]!.AsObject().Count);
-        Assert.False(File.Exists(Path.Combine(dir["out"], SafetensorsCheckpoint.SingleFileName)));
-        using var again = CausalLM.FromPretrained(dir["out"]);
+        Assert.False(File.Exists(Path.Combine(dir.File("out"), SafetensorsCheckpoint.SingleFileName)));
+        using var again = CausalLM.FromPretrained(dir.File("out"));
         AssertSameParameters(lm, again);
     }
 
@@ -59,10 +59,10 @@ public sealed class CheckpointRoundTripTests
         var source = SharedData.PathOf("models/tiny-qwen2");
         using var lm = CausalLM.FromPretrained(source);
         Assert.Equal(ScalarType.Float32, lm.Dtype);
-        lm.SavePretrained(dir["out"], new SaveOptions(StorageDtype: ScalarType.BFloat16));
+        lm.SavePretrained(dir.File("out"), new SaveOptions(StorageDtype: ScalarType.BFloat16));
 
         using var original = SafetensorsCheckpoint.Open(source);
-        using var saved = SafetensorsCheckpoint.Open(dir["out"]);
+        using var saved = SafetensorsCheckpoint.Open(dir.File("out"));
         Assert.Equal(original.Entries.Keys.Order(), saved.Entries.Keys.Order());
         foreach (var name in original.Entries.Keys)
         {
@@ -71,8 +71,8 @@ public sealed class CheckpointRoundTripTests
             Assert.Equal(ScalarType.BFloat16, b.dtype);
             Assert.Equal(a.bytes.ToArray(), b.bytes.ToArray());
         }
-        Assert.Equal("bfloat16", JsonNode.Parse(File.ReadAllText(Path.Combine(dir["out"], "config.json")))!["torch_dtype"]!.GetValue<string>());
-        Assert.True(File.Exists(Path.Combine(dir["out"], "tokenizer.json")));
+        Assert.Equal("bfloat16", JsonNode.Parse(File.ReadAllText(Path.Combine(dir.File("out"), "config.json")))!["torch_dtype"]!.GetValue<string>());
+        Assert.True(File.Exists(Path.Combine(dir.File("out"), "tokenizer.json")));
     }
 
     [Fact]
@@ -81,10 +81,10 @@ public sealed class CheckpointRoundTripTests
         using var dir = new TempDirectory();
         using var first = CausalLM.CreateRandom(TinyModels.Llama(), seed: 1);
         using var second = CausalLM.CreateRandom(TinyModels.Llama(), seed: 2);
-        first.SavePretrained(dir["out"], new SaveOptions(MaxShardBytes: 2_000));
-        second.SavePretrained(dir["out"]);
-        Assert.Empty(Directory.GetFiles(dir["out"], "model-*"));
-        using var loaded = CausalLM.FromPretrained(dir["out"]);
+        first.SavePretrained(dir.File("out"), new SaveOptions(MaxShardBytes: 2_000));
+        second.SavePretrained(dir.File("out"));
+        Assert.Empty(Directory.GetFiles(dir.File("out"), "model-*"));
+        using var loaded = CausalLM.FromPretrained(dir.File("out"));
         AssertSameParameters(second, loaded);
     }
 }

@@ -139,8 +139,8 @@ public sealed class LoraAdapterTests
         var diff = (merged - adapted).abs().max().item<float>();
         Assert.True(diff <= 1e-5 * scale, $"max diff {diff} at logit scale {scale}");
 
-        lm.SavePretrained(dir["merged"]);
-        using var reloaded = CausalLM.FromPretrained(dir["merged"]);
+        lm.SavePretrained(dir.File("merged"));
+        using var reloaded = CausalLM.FromPretrained(dir.File("merged"));
         using (no_grad()) Assert.True(LoraFixtures.Same(reloaded.call(ids, mask, null), merged));
     }
 }

@@ -22,9 +22,9 @@ public sealed class PeftAdapterFilesTests
     {
         using var dir = new TempDirectory();
         using var lm = AdaptedModel(new LoraOptions(rank: 4, alpha: 16, dropout: 0.05, targets: ["v_proj", "up_proj"]));
-        LoraAdapter.Save(lm, dir["adapter"], "Qwen/Qwen2.5-0.5B");
+        LoraAdapter.Save(lm, dir.File("adapter"), "Qwen/Qwen2.5-0.5B");
 
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir["adapter"], "adapter_config.json")))!;
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.File("adapter"), "adapter_config.json")))!;
         Assert.Equal("LORA", config["peft_type"]!.GetValue<string>());
         Assert.Equal("CAUSAL_LM", config["task_type"]!.GetValue<string>());
         Assert.Equal("Qwen/Qwen2.5-0.5B", config["base_model_name_or_path"]!.GetValue<string>());
@@ -36,7 +36,7 @@ public sealed class PeftAdapterFilesTests
         Assert.False(config["fan_in_fan_out"]!.GetValue<bool>());
         Assert.True(config["inference_mode"]!.GetValue<bool>());
 
-        using var file = SafetensorsFile.Open(Path.Combine(dir["adapter"], "adapter_model.safetensors"));
+        using var file = SafetensorsFile.Open(Path.Combine(dir.File("adapter"), "adapter_model.safetensors"));
         var expected = new Dictionary<string, long[]>();
         for (var i = 0; i < 2; i++)
         {
@@ -52,7 +52,7 @@ public sealed class PeftAdapterFilesTests
             Assert.Equal(shape, file.Entries[name].Shape);
             Assert.Equal("F32", file.Entries[name].Dtype);
         }
-        Assert.Equal([dir["adapter"]], Directory.GetDirectories(dir.Path)); // no staging left behind
+        Assert.Equal([dir.File("adapter")], Directory.GetDirectories(dir.Path)); // no staging left behind
     }
 
     [Fact]
@@ -60,11 +60,11 @@ public sealed class PeftAdapterFilesTests
     {
         using var dir = new TempDirectory();
         using var lm = AdaptedModel(new LoraOptions(rank: 3, alpha: 5, dropout: 0.1, targets: ["q_proj", "o_proj", "down_proj"]));
-        LoraAdapter.Save(lm, dir["adapter"]);
-        LoraAdapter.Save(lm, dir["adapter"]); // overwriting an existing adapter works
+        LoraAdapter.Save(lm, dir.File("adapter"));
+        LoraAdapter.Save(lm, dir.File("adapter")); // overwriting an existing adapter works
 
         using var fresh = CausalLM.CreateRandom(TinyModels.Qwen2(), seed: 1);
-        LoraAdapter.Load(fresh, dir["adapter"]);
+        LoraAdapter.Load(fresh, dir.File("adapter"));
 
         var expected = lm.named_parameters().ToList();
         var actual = fresh.named_parameters().ToList();
@@ -81,13 +81,13 @@ public sealed class PeftAdapterFilesTests
     static string SavedAdapter(TempDirectory dir, Func<List<(string Name, Tensor Tensor)>, List<(string Name, Tensor Tensor)>> edit)
     {
         using var lm = AdaptedModel(new LoraOptions(rank: 2, alpha: 4, targets: ["q_proj"]));
-        LoraAdapter.Save(lm, dir["adapter"]);
-        var path = Path.Combine(dir["adapter"], "adapter_model.safetensors");
+        LoraAdapter.Save(lm, dir.File("adapter"));
+        var path = Path.Combine(dir.File("adapter"), "adapter_model.safetensors");
         List<(string Name, Tensor Tensor)> tensors;
         using (var file = SafetensorsFile.Open(path)) tensors = [.. file.Entries.Keys.Select(k => (k, file.Read(k)))];
         File.Delete(path);
         SafetensorsWriter.Write(path, edit(tensors), ScalarType.Float32);
-        return dir["adapter"];
+        return dir.File("adapter");
     }
 
     [Fact]

@@ -1,9 +1,9 @@
-namespace OneShotGee.Data.Tests;
+namespace OneShotGee.Tests;
 
 /// <summary>A fresh directory for one test, deleted afterwards.</summary>
-sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
-    public string Path { get; } = Directory.CreateTempSubdirectory("oneshotgee-data-").FullName;
+    public string Path { get; } = Directory.CreateTempSubdirectory("oneshotgee-test-").FullName;
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
@@ -14,5 +14,8 @@ sealed class TempDirectory : IDisposable
         return path;
     }
 
-    public void Dispose() => Directory.Delete(Path, recursive: true);
+    public void Dispose()
+    {
+        if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
+    }
 }
