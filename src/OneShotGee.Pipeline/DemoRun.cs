@@ -23,8 +23,8 @@ public static class DemoRun
         HeldOut = new JsonObject { ["synthetic"] = 128, ["seed"] = 16 },
         Train = new JsonObject
         {
-            ["effective_batch"] = 16, ["micro_batch"] = 4, ["max_new_tokens"] = 10, ["learning_rate"] = 3e-4,
-            ["max_steps"] = 20, ["save_steps"] = 10, ["device"] = "cpu",
+            ["effective_batch"] = 8, ["micro_batch"] = 4, ["max_new_tokens"] = 8, ["learning_rate"] = 1e-3,
+            ["max_steps"] = 5, ["save_steps"] = 5, ["device"] = "cpu",
         },
         Variants =
         [
@@ -35,7 +35,7 @@ public static class DemoRun
         {
             ["benchmarks"] = new JsonArray(EvaluationOptions.Paired, EvaluationOptions.Perplexity),
             ["held_out_text"] = heldOutDocuments,
-            ["paired_options"] = new JsonObject { ["samples_per_prompt"] = 2, ["max_new_tokens"] = 10, ["temperature"] = 0.5, ["top_p"] = 0.95 },
+            ["paired_options"] = new JsonObject { ["samples_per_prompt"] = 2, ["max_new_tokens"] = 8, ["temperature"] = 0.5, ["top_p"] = 0.95 },
             ["device"] = "cpu",
         },
     };

@@ -2,17 +2,14 @@ using OneShotGee.Training.DemoModel;
 
 namespace OneShotGee.Training.Tests.DemoModel;
 
-public sealed class DemoModelGapTests : IDisposable
+[Collection(DemoModelCollection.Name)]
+public sealed class DemoModelGapTests(DemoModelFixture demo)
 {
-    readonly string _root = Directory.CreateTempSubdirectory("oneshotgee-demo-full-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     // The full default recipe (~15 s on one busy core): the built model reproduces most of the planted gap.
     [Fact]
     public void TheDefaultModelShowsMostOfThePlantedGapInSampledResponses()
     {
-        var card = DemoModelCard.Read(DemoModelCache.EnsureBuilt(_root));
+        var card = DemoModelCard.Read(demo.ModelDirectory);
 
         Assert.True(card.MeasuredEntropy.Gap > 0.8, $"measured gap {card.MeasuredEntropy.Gap:F3} nats (planted {card.PlantedEntropy.Gap:F3})");
         Assert.InRange(card.MeasuredEntropy.Male, 0.4, 0.8);

@@ -10,12 +10,10 @@ namespace OneShotGee.Training.Tests.DemoModel;
 /// Settings and margin from docs/experiments.md: over 16 seeds GEE left the smaller gap in 11; the 6-seed mean
 /// difference exceeded 0.05 nats in 96 % of 6-seed subsets. Single seeds are too noisy to compare one by one.
 /// </summary>
-public sealed class GeeVersusEmTests : IDisposable
+[Collection(DemoModelCollection.Name)]
+public sealed class GeeVersusEmTests(DemoModelFixture demo) : IDisposable
 {
     static readonly int[] Seeds = [1, 2, 3, 4, 5, 6];
-
-    // A fixed cache root shared by test runs: the default recipe builds once per machine (~20 s), later runs reuse it.
-    static readonly string CacheRoot = Path.Combine(Path.GetTempPath(), "oneshotgee-tests-demo-model");
 
     readonly string _root = Directory.CreateTempSubdirectory("oneshotgee-gee-vs-em-").FullName;
 
@@ -24,7 +22,7 @@ public sealed class GeeVersusEmTests : IDisposable
     [Fact]
     public void GeeLeavesASmallerHeldOutGapThanEmOnlyAfterAShortRun()
     {
-        var model = DemoModelCache.EnsureBuilt(CacheRoot);
+        var model = demo.ModelDirectory;
         var train = Path.Combine(_root, "train.parquet");
         var heldOut = Path.Combine(_root, "held-out.parquet");
         PrepareStep.Run(new PrepareOptions(train, Synthetic: 256, Seed: 15));
