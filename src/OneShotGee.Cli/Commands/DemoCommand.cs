@@ -21,6 +21,8 @@ public static class DemoCommand
         };
         command.SetAction((parse, cancel) => console.RunAsync(() =>
         {
+            // As in demo-model: the tiny model gains nothing from intra-op threads, and one thread makes the run reproducible.
+            TorchSharp.torch.set_num_threads(1);
             var runDirectory = parse.GetValue(output)!.FullName;
             var report = console.WithProgress("Demo", progress =>
                 DemoRun.Execute(runDirectory, parse.GetValue(cacheDir)?.FullName, progress, cancel));
