@@ -135,13 +135,15 @@ public sealed class GeeTrainer : IDisposable
         TrainingGuard.EnsureFiniteWeights(trainable, step);
         Model.train();
         GradientResult result;
-        double gradNorm;
+        double gradNorm, optimizerSeconds;
         using (var scope = NewDisposeScope())
         {
             try
             {
                 result = gradient.Accumulate(Model, batches.Next(options.EffectiveBatch / options.MicroBatch, options.MicroBatch), step);
+                var optimizerClock = Stopwatch.StartNew();
                 gradNorm = optimizer.Step(step);
+                optimizerSeconds = optimizerClock.Elapsed.TotalSeconds;
             }
             catch
             {
@@ -152,7 +154,7 @@ public sealed class GeeTrainer : IDisposable
         TrainingGuard.EnsureFiniteWeights(trainable, step);
         Step = step;
         var metrics = new TrainStepMetrics(result.Gee, gradNorm, options.LearningRate, result.GeneratedTokens,
-            result.SamplingSeconds, clock.Elapsed.TotalSeconds, Process.GetCurrentProcess().PeakWorkingSet64);
+            result.SamplingSeconds, optimizerSeconds, clock.Elapsed.TotalSeconds, Process.GetCurrentProcess().PeakWorkingSet64);
 
         Directory.CreateDirectory(options.OutputPath);
         File.AppendAllText(Path.Combine(options.OutputPath, MetricsFile), metrics.ToJsonLine() + "\n");

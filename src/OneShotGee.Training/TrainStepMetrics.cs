@@ -7,6 +7,7 @@ namespace OneShotGee.Training;
 
 /// <summary>
 /// One optimizer step as reported: the GEE quantities plus the optimizer's and the clock's.
+/// <see cref="StepSeconds"/> splits into sampling, the optimizer, and forward+backward (the rest).
 /// <see cref="PeakMemoryBytes"/> is the process's peak resident set (host memory, libtorch's CPU tensors included).
 /// </summary>
 public sealed record TrainStepMetrics(
@@ -15,6 +16,7 @@ public sealed record TrainStepMetrics(
     double LearningRate,
     int GeneratedTokens,
     double SamplingSeconds,
+    double OptimizerSeconds,
     double StepSeconds,
     long PeakMemoryBytes)
 {
@@ -43,6 +45,8 @@ public sealed record TrainStepMetrics(
             json.WriteNumber("generated_tokens", GeneratedTokens);
             json.WriteNumber("tokens_per_second", TokensPerSecond);
             json.WriteNumber("sampling_seconds", SamplingSeconds);
+            json.WriteNumber("optimizer_seconds", OptimizerSeconds);
+            json.WriteNumber("forward_backward_seconds", StepSeconds - SamplingSeconds - OptimizerSeconds);
             json.WriteNumber("step_seconds", StepSeconds);
             json.WriteNumber("peak_memory_bytes", PeakMemoryBytes);
             json.WriteEndObject();

@@ -58,7 +58,7 @@ public sealed class GeeTrainerTests : IDisposable
         var gap = last.GetProperty("entropy_gap").GetDouble();
         Assert.Equal(last.GetProperty("h_bar").GetDouble() + 3 * 2 * (gap / 2) * (gap / 2), last.GetProperty("loss").GetDouble(), 10);
         Assert.Equal(4 * 8, last.GetProperty("generated_tokens").GetInt32()); // stories260k never emits EOS in 8 tokens
-        foreach (var key in new[] { "loss_em", "loss_bias", "lambda", "grad_norm", "lr", "tokens_per_second", "step_seconds", "peak_memory_bytes" })
+        foreach (var key in new[] { "loss_em", "loss_bias", "lambda", "grad_norm", "lr", "tokens_per_second", "step_seconds", "sampling_seconds", "optimizer_seconds", "forward_backward_seconds", "peak_memory_bytes" })
             Assert.True(last.TryGetProperty(key, out _), key);
 
         Assert.True(File.Exists(Path.Combine(run.Out(), "checkpoint-2", TrainerState.FileName)));

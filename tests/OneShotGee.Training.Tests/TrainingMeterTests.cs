@@ -11,7 +11,7 @@ public sealed class TrainingMeterTests
         var gee = new GeeStepMetrics(3, Loss: 1.5, LossEm: 1.2, LossBias: 0.3, MeanEntropy: 1.2,
             new Dictionary<string, double> { ["male"] = 1.4, ["female"] = 1.0 }, EntropyGap: 0.4, Lambda: 3, []);
         var metrics = new TrainStepMetrics(gee, GradNorm: 2.5, LearningRate: 2e-5, GeneratedTokens: 100,
-            SamplingSeconds: 1, StepSeconds: 4, PeakMemoryBytes: 1);
+            SamplingSeconds: 1, OptimizerSeconds: 0.5, StepSeconds: 4, PeakMemoryBytes: 1);
         var seen = new List<(string Name, double Value, string? Group)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
@@ -45,7 +45,7 @@ public sealed class TrainingMeterTests
     public void TheConsoleLineNamesStepLossGapEachGroupAndLambda()
     {
         var gee = new GeeStepMetrics(3, 1.5, 1.2, 0.3, 1.2, new Dictionary<string, double> { ["male"] = 1.4, ["female"] = 1.0 }, 0.4, 3, []);
-        var line = new TrainStepMetrics(gee, 2.5, 2e-5, 100, 1, 4, 1).ToString();
+        var line = new TrainStepMetrics(gee, 2.5, 2e-5, 100, 1, 0.5, 4, 1).ToString();
         Assert.StartsWith("Step 3 | loss=1.5000 | gap=0.4000 | H[male]=1.4000 | H[female]=1.0000 | λ=3.000", line);
     }
 }
