@@ -35,7 +35,20 @@ public sealed record EvaluationReport(
         if (baseline is not null && models.All(m => m.Name != baseline))
             throw new InvalidInputException(
                 $"baseline '{baseline}' is not one of the models ({string.Join(", ", models.Select(m => m.Name))})");
+        EnsureTokenLevelMetricsCompare(models);
         return new EvaluationReport(CurrentToolVersion, DateTimeOffset.UtcNow, baseline, models, seeds, datasets, trainingRuns ?? []);
+    }
+
+    // Benchmarks whose numbers are per token: comparing them across tokenizers compares different units.
+    static readonly string[] TokenLevel = [Paired.PairedEntropyResult.Benchmark, Retention.PerplexityResult.Benchmark];
+
+    static void EnsureTokenLevelMetricsCompare(IReadOnlyList<ModelEvaluation> models)
+    {
+        var tokenLevel = models.Where(m => m.TokenizerId is not null && m.Benchmarks.Any(b => TokenLevel.Contains(b.Benchmark))).ToList();
+        if (tokenLevel.DistinctBy(m => m.TokenizerId).Take(2).ToList() is [var first, var second])
+            throw new InvalidInputException(
+                $"models '{first.Name}' and '{second.Name}' use different tokenizers, so their token-level metrics " +
+                $"({string.Join(", ", TokenLevel)}) cannot be compared; evaluate them in separate reports or drop those benchmarks");
     }
 
     public ModelEvaluation? BaselineModel => Baseline is null ? null : Models.First(m => m.Name == Baseline);

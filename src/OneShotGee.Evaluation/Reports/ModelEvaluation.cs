@@ -5,9 +5,11 @@ namespace OneShotGee.Evaluation.Reports;
 /// <summary>Everything measured on one model. <see cref="Paired"/> is the paired-gap detail behind its <c>paired</c> benchmark.</summary>
 /// <param name="Name">The column name in reports: baseline, em, gee…</param>
 /// <param name="ModelId">See <see cref="ModelIdentity"/>.</param>
+/// <param name="TokenizerId">See <see cref="ModelIdentity.Tokenizer"/>; null when unknown.</param>
 public sealed record ModelEvaluation(
     string Name,
     string Directory,
     string ModelId,
     IReadOnlyList<BenchmarkResult> Benchmarks,
-    PairedEntropyResult? Paired = null);
+    PairedEntropyResult? Paired = null,
+    string? TokenizerId = null);

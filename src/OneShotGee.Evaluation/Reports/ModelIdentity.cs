@@ -27,6 +27,18 @@ public static class ModelIdentity
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
+    /// <summary>
+    /// SHA-256 of the tokenizer's vocabulary file (tokenizer.json, else tokenizer.model): models with different ids
+    /// split text into different tokens, so per-token metrics (entropy, perplexity) do not compare between them.
+    /// </summary>
+    public static string Tokenizer(string modelDirectory)
+    {
+        var file = new[] { "tokenizer.json", "tokenizer.model" }.Select(f => Path.Combine(modelDirectory, f)).FirstOrDefault(File.Exists)
+            ?? throw new InvalidInputException($"model directory '{modelDirectory}' has neither tokenizer.json nor tokenizer.model");
+        using var stream = File.OpenRead(file);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
     static void AppendWeights(IncrementalHash sha, string file)
     {
         using var stream = File.OpenRead(file);

@@ -49,7 +49,8 @@ public static class ModelEvaluator
                     break;
             }
         }
-        return new ModelEvaluation(name, Path.GetFullPath(modelDirectory), ModelIdentity.Compute(modelDirectory), results, paired);
+        return new ModelEvaluation(name, Path.GetFullPath(modelDirectory), ModelIdentity.Compute(modelDirectory), results, paired,
+            ModelIdentity.Tokenizer(modelDirectory));
     }
 
     static PairedPromptSet PairedPrompts(EvaluationOptions options)
