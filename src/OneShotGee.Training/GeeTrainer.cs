@@ -68,7 +68,11 @@ public sealed class GeeTrainer : IDisposable
         try
         {
             var trainer = new GeeTrainer(options, data, lm, tokenizer, state);
-            if (resumeDir is not null) trainer.optimizer.Load(Path.Combine(resumeDir, TrainingCheckpoint.OptimizerFile));
+            if (resumeDir is not null)
+            {
+                trainer.optimizer.Load(Path.Combine(resumeDir, TrainingCheckpoint.OptimizerFile));
+                DropMetricsAfter(Path.Combine(options.OutputPath, MetricsFile), trainer.Step);
+            }
             return trainer;
         }
         catch
@@ -76,6 +80,15 @@ public sealed class GeeTrainer : IDisposable
             lm.Dispose();
             throw;
         }
+    }
+
+    // Steps after the checkpoint are run again on resume: their lines from the interrupted run must not stay twice.
+    static void DropMetricsAfter(string metricsPath, int step)
+    {
+        if (!File.Exists(metricsPath)) return;
+        var kept = File.ReadAllLines(metricsPath)
+            .Where(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("step").GetInt32() <= step).ToList();
+        File.WriteAllLines(metricsPath, kept);
     }
 
     // Full fine-tuning resumes from the checkpoint's weights; LoRA from the base model plus the checkpoint's adapter.
