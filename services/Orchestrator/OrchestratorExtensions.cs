@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Dapr.Client;
 using Dapr.Workflow;
 using OneShotGee.Dapr;
@@ -18,6 +20,8 @@ public static class OrchestratorExtensions
         var options = builder.Configuration.GetSection(RunsOptions.Section).Get<RunsOptions>() ?? new RunsOptions();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.ConfigureHttpJsonOptions(json =>
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
         builder.Services.AddDaprClient();
         builder.Services.AddDaprWorkflow(workflows =>
         {
