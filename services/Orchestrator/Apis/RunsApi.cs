@@ -1,0 +1,67 @@
+using Dapr;
+using OneShotGee.Core;
+using OneShotGee.Orchestrator.Runs;
+using OneShotGee.Pipeline.State;
+
+namespace OneShotGee.Orchestrator.Apis;
+
+/// <summary>
+/// <c>POST /runs</c> (body: run.json, optionally with <c>run_id</c>), <c>GET /runs/{id}</c>, and the <c>gee-runs</c>
+/// topic on the <c>pubsub</c> component (CloudEvents), which submits exactly like POST /runs.
+/// </summary>
+public static class RunsApi
+{
+    public const string PubSub = "pubsub", Topic = "gee-runs";
+
+    public static WebApplication MapRunsApi(this WebApplication app)
+    {
+        app.UseCloudEvents();
+        app.MapSubscribeHandler();
+        var runs = app.MapGroup("/runs");
+        runs.MapPost("/", SubmitAsync);
+        runs.MapGet("/{runId}", GetAsync);
+        runs.MapPost("/events", OnEventAsync).WithTopic(PubSub, Topic);
+        return app;
+    }
+
+    static async Task<IResult> SubmitAsync(HttpRequest request, RunSubmissions submissions, CancellationToken ct)
+    {
+        var submission = await submissions.SubmitAsync(RunConfigJson.Parse(await ReadBodyAsync(request, ct), "request body"), ct);
+        var location = $"/runs/{submission.RunId}";
+        return submission.Started ? Results.Accepted(location, submission) : Results.Ok(submission);
+    }
+
+    static async Task<IResult> GetAsync(string runId, IRunStore store, CancellationToken ct) =>
+        await store.GetAsync(RunRecord.ValidateRunId(runId), ct) is { } stored ? Results.Ok(stored.Record) : Results.NotFound();
+
+    /// <summary>Dapr retries a delivery on any non-2xx answer; an invalid request will never succeed, so it is dropped.</summary>
+    static async Task<IResult> OnEventAsync(HttpRequest request, RunSubmissions submissions, ILogger<RunSubmissions> logger, CancellationToken ct)
+    {
+        try
+        {
+            await submissions.SubmitAsync(RunConfigJson.Parse(await ReadBodyAsync(request, ct), $"'{Topic}' event data"), ct);
+            return Results.Ok(new { status = "SUCCESS" });
+        }
+        catch (InvalidInputException e)
+        {
+            logger.LogWarning("Dropped a '{Topic}' event: {Problem}", Topic, e.Message);
+            return Results.Ok(new { status = "DROP" });
+        }
+    }
+
+    static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        const int limit = RunSubmissions.MaxBodyBytes;
+        if (request.ContentLength > limit)
+            throw new InvalidInputException($"request body has {request.ContentLength} bytes; a run config may have at most {limit}");
+        using var body = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (body.Length + read > limit) throw new InvalidInputException($"request body exceeds {limit} bytes, the most a run config may have");
+            body.Write(chunk, 0, read);
+        }
+        return body.ToArray();
+    }
+}

@@ -1,0 +1,53 @@
+using OneShotGee.Pipeline.Artifacts;
+using OneShotGee.Pipeline.State;
+using OneShotGee.Pipeline.Steps;
+
+namespace OneShotGee.Orchestrator.Runs;
+
+/// <summary>
+/// Keeps the run record (what GET /runs/{id} shows) in step with the workflow: read, change, save with the ETag that
+/// was read, and on a conflict read again, so concurrent writers never lose each other's changes.
+/// </summary>
+public sealed class RunRecorder(IRunStore store, TimeProvider clock)
+{
+    const int Attempts = 5;
+
+    /// <summary>Records a new run as pending; a run that already has a record keeps it.</summary>
+    public async Task CreatedAsync(string runId, string configJson, CancellationToken ct)
+    {
+        try
+        {
+            await store.SaveAsync(new RunRecord(runId, RunStatus.Pending, "scheduled", configJson,
+                new Dictionary<string, double>(), [], clock.GetUtcNow()), expectedETag: null, ct);
+        }
+        catch (RunConflictException) { }
+    }
+
+    public Task StepStartedAsync(string runId, string step, CancellationToken ct) =>
+        UpdateAsync(runId, r => r with { Status = RunStatus.Running, Stage = step, Error = null }, ct);
+
+    public Task StepCompletedAsync(string runId, string step, IReadOnlyList<ArtifactRef> outputs, CancellationToken ct) =>
+        UpdateAsync(runId, r => r with
+        {
+            Status = step == ReportStep.Output ? RunStatus.Completed : RunStatus.Running,
+            Artifacts = [.. r.Artifacts.Where(a => outputs.All(o => o.Name != a.Name)), .. outputs],
+        }, ct);
+
+    public Task StepFailedAsync(string runId, string step, string error, CancellationToken ct) =>
+        UpdateAsync(runId, r => r with { Status = RunStatus.Failed, Stage = step, Error = $"{step}: {error}" }, ct);
+
+    async Task UpdateAsync(string runId, Func<RunRecord, RunRecord> change, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await store.GetAsync(runId, ct);
+            var current = stored?.Record ?? new RunRecord(runId, RunStatus.Pending, "", "{}", new Dictionary<string, double>(), [], clock.GetUtcNow());
+            try
+            {
+                await store.SaveAsync(change(current) with { Updated = clock.GetUtcNow() }, stored?.ETag, ct);
+                return;
+            }
+            catch (RunConflictException) when (attempt < Attempts) { }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using OneShotGee.Orchestrator.Workflows;
+using OneShotGee.Pipeline;
+using OneShotGee.Pipeline.Config;
+using OneShotGee.Pipeline.State;
+
+namespace OneShotGee.Orchestrator.Runs;
+
+/// <summary>What <c>POST /runs</c> answers: the run's id and whether this request started it.</summary>
+public sealed record Submission(string RunId, bool Started);
+
+/// <summary>
+/// A run request from POST /runs or the <c>gee-runs</c> topic: validated like <c>oneshotgee run</c> validates run.json,
+/// recorded as pending, then scheduled with the run id (given, or derived from the config's hash as the CLI does)
+/// as the workflow instance id, so a repeated or redelivered request does not start a second run.
+/// </summary>
+public sealed class RunSubmissions(IRunScheduler scheduler, RunRecorder recorder)
+{
+    /// <summary>A run config is a few KiB; anything near this is not one.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public async Task<Submission> SubmitAsync(RunConfig config, CancellationToken ct)
+    {
+        GeeRun.Plan(config);
+        var runId = RunRecord.ValidateRunId(config.RunId ?? $"gee-{config.ContentSha256()[..12]}");
+        var configJson = config.ToJson();
+        await recorder.CreatedAsync(runId, configJson, ct);
+        return new Submission(runId, await scheduler.TryScheduleAsync(new GeeRunInput(runId, configJson), ct));
+    }
+}

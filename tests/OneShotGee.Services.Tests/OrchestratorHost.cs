@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using OneShotGee.Orchestrator;
+using OneShotGee.Orchestrator.Apis;
+using OneShotGee.Orchestrator.Runs;
+using OneShotGee.Orchestrator.Workflows;
+using OneShotGee.ServiceDefaults;
+
+namespace OneShotGee.Services.Tests;
+
+/// <summary>
+/// The orchestrator as Program.cs builds it, on a TestServer and without a Dapr sidecar (the workflow worker keeps
+/// failing to connect in the background). Only the workflow scheduler is replaced: it records what it was asked to start.
+/// </summary>
+sealed class OrchestratorHost : IAsyncDisposable
+{
+    readonly WebApplication app;
+    readonly TempDirectory root;
+
+    public RecordingScheduler Scheduler { get; }
+    public HttpClient Client { get; }
+
+    OrchestratorHost(WebApplication app, TempDirectory root, RecordingScheduler scheduler)
+    {
+        this.app = app;
+        this.root = root;
+        Scheduler = scheduler;
+        Client = app.GetTestClient();
+    }
+
+    public static async Task<OrchestratorHost> StartAsync()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        var host = new TempDirectory();
+        builder.Configuration["Runs:Root"] = host.Path;
+        builder.AddServiceDefaults();
+        builder.AddOrchestrator();
+        var scheduler = new RecordingScheduler();
+        builder.Services.AddSingleton<IRunScheduler>(scheduler);
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapRunsApi();
+        await app.StartAsync();
+        return new OrchestratorHost(app, host, scheduler);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+        root.Dispose();
+    }
+
+    /// <summary>Starts each run id once, as the Dapr scheduler does with existing instance ids.</summary>
+    public sealed class RecordingScheduler : IRunScheduler
+    {
+        public ConcurrentDictionary<string, GeeRunInput> Started { get; } = new();
+
+        public Task<bool> TryScheduleAsync(GeeRunInput input, CancellationToken ct) => Task.FromResult(Started.TryAdd(input.RunId, input));
+    }
+}

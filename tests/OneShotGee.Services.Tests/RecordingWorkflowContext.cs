@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Dapr.Workflow;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace OneShotGee.Services.Tests;
+
+/// <summary>
+/// A workflow context without Dapr: activity calls are answered by <c>activities</c> (an exception there becomes the
+/// <see cref="WorkflowTaskFailedException"/> Dapr raises for a failed activity), and every action the workflow takes
+/// (status changes, activity calls with their JSON inputs and retry attempts) is recorded in order.
+/// </summary>
+sealed class RecordingWorkflowContext(Func<string, object?, object> activities) : WorkflowContext
+{
+    public List<string> Actions { get; } = [];
+    public List<(string Activity, object? Input, WorkflowTaskOptions? Options)> Calls { get; } = [];
+    public List<string> Statuses { get; } = [];
+
+    public override string Name => "GeeRunWorkflow";
+    public override string InstanceId => "run-1";
+    public override DateTime CurrentUtcDateTime => new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    public override bool IsReplaying => false;
+
+    public override Task<T> CallActivityAsync<T>(string name, object? input = null, WorkflowTaskOptions? options = null)
+    {
+        Calls.Add((name, input, options));
+        Actions.Add($"call {name} {JsonSerializer.Serialize(input)} attempts={options?.RetryPolicy?.MaxNumberOfAttempts}");
+        try { return Task.FromResult((T)activities(name, input)); }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(new WorkflowTaskFailedException(
+                $"activity '{name}' failed", new WorkflowTaskFailureDetails(e.GetType().FullName!, e.Message, "")));
+        }
+    }
+
+    public override Task CallActivityAsync(string name, object? input = null, WorkflowTaskOptions? options = null) =>
+        CallActivityAsync<object>(name, input, options);
+
+    public override void SetCustomStatus(object? customStatus)
+    {
+        Statuses.Add($"{customStatus}");
+        Actions.Add($"status {customStatus}");
+    }
+
+    public override ILogger CreateReplaySafeLogger(string categoryName) => NullLogger.Instance;
+    public override ILogger CreateReplaySafeLogger(Type type) => NullLogger.Instance;
+    public override ILogger CreateReplaySafeLogger<T>() => NullLogger.Instance;
+
+    // The GEE run workflow uses none of these; a call would mean it gained behaviour these tests do not cover.
+    public override bool IsPatched(string patchName) => throw Unused();
+    public override Task CreateTimer(TimeSpan delay, CancellationToken cancellationToken = default) => throw Unused();
+    public override Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken) => throw Unused();
+    public override Task<T> WaitForExternalEventAsync<T>(string eventName, CancellationToken cancellationToken = default) => throw Unused();
+    public override Task<T> WaitForExternalEventAsync<T>(string eventName, TimeSpan timeout) => throw Unused();
+    public override void SendEvent(string instanceId, string eventName, object payload) => throw Unused();
+    public override Task<TResult> CallChildWorkflowAsync<TResult>(string workflowName, object? input = null, ChildWorkflowTaskOptions? options = null) => throw Unused();
+    public override Task CallChildWorkflowAsync(string workflowName, object? input = null, ChildWorkflowTaskOptions? options = null) => throw Unused();
+    public override void ContinueAsNew(object? newInput = null, bool preserveUnprocessedEvents = true) => throw Unused();
+    public override Guid NewGuid() => throw Unused();
+    public override PropagatedHistory? GetPropagatedHistory() => throw Unused();
+
+    static NotSupportedException Unused() => new("not used by GeeRunWorkflow");
+}
