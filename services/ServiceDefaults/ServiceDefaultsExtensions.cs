@@ -13,7 +13,7 @@ namespace OneShotGee.ServiceDefaults;
 /// <summary>
 /// What every OneShotGee service has: OpenTelemetry metrics and traces (Prometheus scraping at <c>/metrics</c>; OTLP
 /// export only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), a <c>/healthz</c> check that needs no Dapr sidecar,
-/// and ProblemDetails responses with <see cref="OneShotGee.Core.InvalidInputException"/> mapped to 400.
+/// and ProblemDetails responses with <see cref="OneShotGee.Core.InvalidInputException"/> mapped to 400 and timeouts to 503.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -25,7 +25,7 @@ public static class ServiceDefaultsExtensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<InvalidInputExceptionHandler>();
+        builder.Services.AddExceptionHandler<KnownExceptionHandler>();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
 
         var telemetry = builder.Services.AddOpenTelemetry()

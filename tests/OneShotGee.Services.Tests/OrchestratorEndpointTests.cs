@@ -41,6 +41,18 @@ public sealed class OrchestratorEndpointTests
     }
 
     [Fact]
+    public async Task A_run_that_cannot_reach_the_sidecar_gets_503_saying_so()
+    {
+        await using var host = await OrchestratorHost.StartAsync();
+        host.Scheduler.SidecarDown = true;
+
+        var response = await host.Client.PostAsync("/runs", Json("{\"run_id\": \"r1\"}"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("Dapr sidecar did not answer", await DetailOf(response));
+    }
+
+    [Fact]
     public async Task An_oversized_body_is_refused_before_it_is_parsed()
     {
         await using var host = await OrchestratorHost.StartAsync();

@@ -61,6 +61,11 @@ sealed class OrchestratorHost : IAsyncDisposable
     {
         public ConcurrentDictionary<string, GeeRunInput> Started { get; } = new();
 
-        public Task<bool> TryScheduleAsync(GeeRunInput input, CancellationToken ct) => Task.FromResult(Started.TryAdd(input.RunId, input));
+        /// <summary>Behave like <c>DaprRunScheduler</c> when the sidecar does not answer.</summary>
+        public bool SidecarDown { get; set; }
+
+        public Task<bool> TryScheduleAsync(GeeRunInput input, CancellationToken ct) => SidecarDown
+            ? throw new TimeoutException($"the Dapr sidecar did not answer while scheduling run '{input.RunId}'")
+            : Task.FromResult(Started.TryAdd(input.RunId, input));
     }
 }
