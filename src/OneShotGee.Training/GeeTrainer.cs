@@ -86,9 +86,14 @@ public sealed class GeeTrainer : IDisposable
     static void DropMetricsAfter(string metricsPath, int step)
     {
         if (!File.Exists(metricsPath)) return;
-        var kept = File.ReadAllLines(metricsPath)
-            .Where(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("step").GetInt32() <= step).ToList();
+        var kept = File.ReadAllLines(metricsPath).Where(line => StepOf(line) <= step).ToList();
         File.WriteAllLines(metricsPath, kept);
+    }
+
+    static int StepOf(string metricsLine)
+    {
+        using var line = System.Text.Json.JsonDocument.Parse(metricsLine);
+        return line.RootElement.GetProperty("step").GetInt32();
     }
 
     // Full fine-tuning resumes from the checkpoint's weights; LoRA from the base model plus the checkpoint's adapter.

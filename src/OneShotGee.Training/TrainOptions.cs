@@ -55,7 +55,7 @@ public sealed record TrainOptions
     /// <summary>A <see cref="Modeling.Tokenization.ChatTemplate"/> name: auto, none, chatml, llama3, llama2.</summary>
     public string ChatTemplate { get; init; } = "auto";
 
-    /// <summary>auto (CUDA when available), cpu or cuda.</summary>
+    /// <summary>auto (CUDA when available), cpu, cuda or cuda:N (see ComputeTarget).</summary>
     public string Device { get; init; } = "auto";
 
     /// <summary>float32, bfloat16 or float16; default float32 on CPU and bfloat16 on CUDA.</summary>
@@ -103,7 +103,8 @@ public sealed record TrainOptions
         Require(MaxSteps > 0, $"--max-steps must be positive, got {MaxSteps}");
         Require(!Merge || Lora is not null, "--merge needs LoRA adapters to merge (--lora-rank)");
         Require(SaveSteps > 0, $"--save-steps must be positive, got {SaveSteps}");
-        Require(Device is "auto" or "cpu" or "cuda", $"--device must be auto, cpu or cuda, got '{Device}'");
+        Require(Modeling.Runtime.ComputeTarget.DeviceNames.Contains(Device) || Device.StartsWith("cuda:", StringComparison.Ordinal),
+            $"--device must be auto, cpu, cuda or cuda:N, got '{Device}'");
         Require(Dtype is null or "float32" or "bfloat16" or "float16", $"--dtype must be float32, bfloat16 or float16, got '{Dtype}'");
         Require(Modeling.Tokenization.ChatTemplate.Names.Contains(ChatTemplate),
             $"--chat-template must be one of {string.Join(", ", Modeling.Tokenization.ChatTemplate.Names)}, got '{ChatTemplate}'");

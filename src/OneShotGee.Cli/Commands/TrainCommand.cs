@@ -42,7 +42,7 @@ public static class TrainCommand
         var seed = Default("--seed", "Seed of the data order and the sampling.", Defaults.Seed);
         var saveSteps = Default("--save-steps", "Write a checkpoint every this many steps (and at the end).", Defaults.SaveSteps);
         var chatTemplate = Default("--chat-template", "auto, none, chatml, llama3 or llama2.", Defaults.ChatTemplate);
-        var device = Default("--device", "auto, cpu or cuda.", Defaults.Device);
+        var device = Default("--device", "auto, cpu, cuda or cuda:N.", Defaults.Device);
         var dtype = new Option<string?>("--dtype") { Description = "float32, bfloat16 or float16 (default float32 on CPU, bfloat16 on CUDA)." };
         var loraRank = new Option<int?>("--lora-rank") { Description = "Train LoRA adapters of this rank over frozen weights (default: full fine-tuning)." };
         var loraAlpha = new Option<double?>("--lora-alpha") { Description = "LoRA scaling numerator alpha (default 2 × rank)." };
