@@ -1,0 +1,170 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace OneShotGee.Deploy.Tests;
+
+/// <summary>k8s/ and components/ parse, and both overlays render (kubectl kustomize, offline) into complete manifests.</summary>
+public class ManifestTests
+{
+    const string Namespace = "oneshotgee";
+
+    public static TheoryData<string> Overlays => new() { "k8s/overlays/local", "k8s/overlays/gpu" };
+
+    [Fact]
+    public void EveryYamlFileParsesAndEveryResourceHasApiVersionKindAndName()
+    {
+        var files = Repo.YamlFiles().ToList();
+        Assert.Contains(files, f => f.EndsWith("k8s/overlays/gpu/kustomization.yaml", StringComparison.Ordinal));
+        foreach (var file in files)
+        {
+            var documents = Yaml.LoadFile(file);
+            Assert.True(documents.Count > 0, $"{file} has no YAML document");
+            if (Path.GetFileName(file) == "kustomization.yaml") continue;
+            foreach (var doc in documents)
+                foreach (var field in new[] { "apiVersion", "kind", "metadata.name" })
+                    Assert.False(string.IsNullOrEmpty(doc.Text(field)), $"{file}: a document has no {field}");
+        }
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Overlays))]
+    public void EveryAppRendersWithDaprAnnotationsProbesResourcesAndAService(string overlay)
+    {
+        var docs = Kustomize.Render(overlay);
+        foreach (var doc in docs.Where(d => d.Text("kind") != "Namespace"))
+            Assert.True(doc.Text("metadata.namespace") == Namespace, $"{doc.Text("kind")} {doc.Text("metadata.name")} is not in namespace {Namespace}");
+        var configurations = docs.OfKind("Configuration").Select(c => c.Text("metadata.name")).ToList();
+        var claims = docs.OfKind("PersistentVolumeClaim").Select(c => c.Text("metadata.name")).ToList();
+
+        foreach (var app in Repo.TyeApps())
+        {
+            var deployment = docs.Named("Deployment", app.Id);
+            var pod = deployment.Map("spec.template");
+            var annotations = pod.Map("metadata.annotations");
+            string Annotation(string name) => annotations.TryGetValue($"dapr.io/{name}", out var v) ? (string)v : throw new Xunit.Sdk.XunitException($"{app.Id}: no dapr.io/{name}");
+
+            Assert.Equal("true", Annotation("enabled"));
+            Assert.Equal(app.Id, Annotation("app-id"));
+            Assert.Equal(app.Port.ToString(), Annotation("app-port"));
+            Assert.Contains(Annotation("config"), configurations);
+            Assert.Matches(@"^\d+(Ki|Mi)$", Annotation("max-body-size"));
+            Assert.Equal("true", Annotation("enable-metrics"));
+            Assert.Equal("9090", Annotation("metrics-port"));
+            foreach (var sidecar in new[] { "sidecar-cpu-request", "sidecar-cpu-limit", "sidecar-memory-request", "sidecar-memory-limit" })
+                Assert.Matches(@"^\d+(m|Mi|Gi)?$", Annotation(sidecar));
+
+            var selector = deployment.Map("spec.selector.matchLabels");
+            var labels = pod.Map("metadata.labels");
+            Assert.All(selector, label => Assert.Equal(label.Value, labels.GetValueOrDefault(label.Key)));
+            Assert.Equal("true", pod.Text("spec.securityContext.runAsNonRoot"));
+
+            var containers = pod.List("spec.containers");
+            Assert.NotEmpty(containers);
+            foreach (var container in containers)
+            {
+                foreach (var kind in new[] { "requests", "limits" })
+                    foreach (var resource in new[] { "cpu", "memory" })
+                        Assert.False(container.At($"resources.{kind}.{resource}") is null, $"{app.Id}: container {container.Text("name")} has no resources.{kind}.{resource}");
+                foreach (var probe in new[] { "livenessProbe", "readinessProbe" })
+                    Assert.Equal("/healthz", container.Text($"{probe}.httpGet.path"));
+            }
+            var main = containers.Single(c => c.Text("name") == app.Id);
+            var http = main.List("ports").Single(p => p.Text("name") == "http");
+            Assert.Equal(app.Port.ToString(), http.At("containerPort"));
+            Assert.Equal("http", main.Text("livenessProbe.httpGet.port"));
+
+            foreach (var volume in pod.List("spec.volumes").Where(v => v.At("persistentVolumeClaim") is not null))
+                Assert.Contains(volume.Text("persistentVolumeClaim.claimName"), claims);
+
+            var service = docs.Named("Service", app.Id);
+            Assert.Equal(app.Port.ToString(), service.List("spec.ports").Single().At("port"));
+            Assert.All(service.Map("spec.selector"), label => Assert.Equal(label.Value, labels.GetValueOrDefault(label.Key)));
+        }
+    }
+
+    [SkippableFact]
+    public void OnlyTheGpuOverlayPutsTheTrainerOnAGpuWithItsTolerationAndNodeSelector()
+    {
+        var gpu = Kustomize.Render("k8s/overlays/gpu");
+        var local = Kustomize.Render("k8s/overlays/local");
+
+        var trainer = gpu.Named("Deployment", "trainer").Map("spec.template.spec");
+        var container = trainer.List("containers").Single(c => c.Text("name") == "trainer");
+        Assert.Equal("1", GpuLimit(container));
+        Assert.Contains(trainer.List("tolerations"), t => t.Text("key") == "nvidia.com/gpu" && t.Text("effect") == "NoSchedule");
+        Assert.NotEmpty(trainer.Map("nodeSelector"));
+        Assert.EndsWith("-cuda", container.Text("image"));
+
+        foreach (var deployment in gpu.OfKind("Deployment").Where(d => d.Text("metadata.name") != "trainer").Concat(local.OfKind("Deployment")))
+        {
+            var spec = deployment.Map("spec.template.spec");
+            var name = deployment.Text("metadata.name");
+            Assert.True(spec.At("tolerations") is null && spec.At("nodeSelector") is null, $"{name} has GPU scheduling outside the gpu overlay's trainer");
+            Assert.All(spec.List("containers"), c => Assert.Null(GpuLimitOrNull(c)));
+            Assert.DoesNotContain("cuda", spec.List("containers").Single().Text("image"));
+        }
+    }
+
+    // Keys such as "nvidia.com/gpu" hold dots, so they are looked up in their map rather than by a dotted path.
+    static string GpuLimit(object container) => GpuLimitOrNull(container) ?? throw new Xunit.Sdk.XunitException("trainer has no nvidia.com/gpu limit");
+
+    static string? GpuLimitOrNull(object container) =>
+        container.At("resources.limits") is Dictionary<object, object> limits && limits.TryGetValue("nvidia.com/gpu", out var v) ? v.ToString() : null;
+
+    [SkippableFact]
+    public void ClusterComponentsUseRedisWithActorStateAndAnS3BindingWithSecretsFromASecretStore()
+    {
+        var docs = Kustomize.Render("k8s/overlays/gpu");
+        var components = docs.OfKind("Component").ToDictionary(c => c.Text("metadata.name")!);
+        var secretStores = components.Values.Where(c => c.Text("spec.type")!.StartsWith("secretstores.", StringComparison.Ordinal))
+            .Select(c => c.Text("metadata.name")).ToList();
+
+        Assert.Equal("state.redis", components["statestore"].Text("spec.type"));
+        Assert.Equal("true", Metadata(components["statestore"], "actorStateStore").Text("value"));
+        Assert.Equal("pubsub.redis", components["pubsub"].Text("spec.type"));
+        var artifacts = components["artifacts"];
+        Assert.Equal("bindings.aws.s3", artifacts.Text("spec.type"));
+        foreach (var secret in new[] { "accessKey", "secretKey" })
+            Assert.False(string.IsNullOrEmpty(Metadata(artifacts, secret).Text("secretKeyRef.name")), $"artifacts {secret} is not a secretKeyRef");
+        foreach (var component in components.Values.Where(c => c.List("spec.metadata").Any(m => m.At("secretKeyRef") is not null)))
+            Assert.Contains(component.Text("auth.secretStore"), secretStores);
+
+        Assert.Single(docs.OfKind("Resiliency"));
+        var monitor = docs.OfKind("PodMonitor").Single();
+        var endpoints = monitor.List("spec.podMetricsEndpoints").Select(e => (e.Text("port"), e.Text("path"))).ToList();
+        Assert.Contains(("http", "/metrics"), endpoints);
+        Assert.Contains(endpoints, e => e.Item1 == "dapr-metrics");
+        Assert.All(monitor.Map("spec.selector.matchLabels"), label =>
+            Assert.All(docs.OfKind("Deployment"), d => Assert.Equal(label.Value, d.Map("spec.template.metadata.labels").GetValueOrDefault(label.Key))));
+
+        var dashboard = docs.OfKind("ConfigMap").Single(c => c.At("metadata.labels.grafana_dashboard") is not null);
+        var json = (string)dashboard.Map("data")["oneshotgee.json"];
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(Repo.PathOf("k8s/grafana/dashboards/oneshotgee.json"))), JsonNode.Parse(json)));
+    }
+
+    [SkippableFact]
+    public void LocalOverlayKeepsArtifactsOnTheRunsVolumeThatEverySidecarMounts()
+    {
+        var docs = Kustomize.Render("k8s/overlays/local");
+        var artifacts = docs.Named("Component", "artifacts");
+        Assert.Equal("bindings.localstorage", artifacts.Text("spec.type"));
+        var root = Metadata(artifacts, "rootPath").Text("value")!;
+        foreach (var deployment in docs.OfKind("Deployment"))
+        {
+            var mounts = SidecarMounts(deployment);
+            var mount = Regex.Match(mounts, @"^(?<volume>[\w-]+):(?<path>/[\w/-]*)$");
+            Assert.True(mount.Success, $"{deployment.Text("metadata.name")}: dapr.io/volume-mounts-rw '{mounts}' is not volume:path");
+            Assert.StartsWith(mount.Groups["path"].Value + "/", root);
+            Assert.Contains(deployment.List("spec.template.spec.volumes"), v => v.Text("name") == mount.Groups["volume"].Value);
+        }
+        Assert.All(docs.OfKind("PersistentVolumeClaim"), c => Assert.Equal(["ReadWriteOnce"], c.Strings("spec.accessModes")));
+    }
+
+    static string SidecarMounts(object deployment) =>
+        deployment.Map("spec.template.metadata.annotations").GetValueOrDefault("dapr.io/volume-mounts-rw") as string
+        ?? throw new Xunit.Sdk.XunitException($"{deployment.Text("metadata.name")} has no dapr.io/volume-mounts-rw");
+
+    static object Metadata(object component, string name) =>
+        component.List("spec.metadata").SingleOrDefault(m => m.Text("name") == name)
+        ?? throw new Xunit.Sdk.XunitException($"component {component.Text("metadata.name")} has no metadata '{name}'");
+}
