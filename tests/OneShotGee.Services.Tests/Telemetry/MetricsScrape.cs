@@ -25,6 +25,8 @@ namespace OneShotGee.Services.Tests.Telemetry;
 /// </summary>
 public sealed class MetricsScrape : IAsyncLifetime
 {
+    public const string Collection = "metrics scrape";
+
     public const string Model = "stories260k";
 
     readonly TempDirectory root = new();
@@ -120,3 +122,6 @@ public sealed class MetricsScrape : IAsyncLifetime
         return Task.CompletedTask;
     }
 }
+
+[CollectionDefinition(MetricsScrape.Collection)]
+public sealed class MetricsScrapeCollection : ICollectionFixture<MetricsScrape>;

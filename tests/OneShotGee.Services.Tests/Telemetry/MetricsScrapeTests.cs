@@ -4,7 +4,8 @@ using OneShotGee.Tests;
 namespace OneShotGee.Services.Tests.Telemetry;
 
 /// <summary>What <c>/metrics</c> exports after a short real run (see <see cref="MetricsScrape"/>), and its spans.</summary>
-public sealed class MetricsScrapeTests(MetricsScrape scrape) : IClassFixture<MetricsScrape>
+[Collection(MetricsScrape.Collection)]
+public sealed class MetricsScrapeTests(MetricsScrape scrape)
 {
     const double Tolerance = 1e-9;
 
