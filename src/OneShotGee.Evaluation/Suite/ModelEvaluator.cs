@@ -29,7 +29,7 @@ public static class ModelEvaluator
         {
             ct.ThrowIfCancellationRequested();
             progress?.Report($"{name}: {id}");
-            using var span = GeeTelemetry.Source.StartActivity("evaluate.benchmark")?.SetTag("benchmark", id).SetTag("model", name);
+            using var span = GeeTelemetry.Source.StartActivity("evaluate.benchmark")?.SetTag("benchmark", id).SetTag("variant", name);
             var clock = Stopwatch.StartNew();
             switch (id)
             {
