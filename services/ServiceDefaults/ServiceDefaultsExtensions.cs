@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using OneShotGee.Core.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -17,8 +19,8 @@ namespace OneShotGee.ServiceDefaults;
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>The meter the services' own instruments are created on.</summary>
-    public const string MeterName = "OneShotGee";
+    /// <summary>The meter and activity source the libraries and services record on (<see cref="GeeTelemetry"/>).</summary>
+    public const string MeterName = GeeTelemetry.Name;
 
     public const string HealthPath = "/healthz", MetricsPath = "/metrics";
 
@@ -32,6 +34,7 @@ public static class ServiceDefaultsExtensions
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
             .WithMetrics(metrics => metrics
                 .AddMeter(MeterName)
+                .AddView(RenamedRuntimeGauges)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
@@ -39,7 +42,10 @@ public static class ServiceDefaultsExtensions
             .WithTracing(tracing => tracing
                 .AddSource(MeterName)
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsInfrastructure(context.Request.Path))
-                .AddHttpClientInstrumentation());
+                .AddHttpClientInstrumentation()
+                // The Dapr SDK talks gRPC to its sidecar (workflows, state, bindings); the sidecar carries the W3C
+                // trace context on to the app it calls, so a run's spans join up across services.
+                .AddGrpcClientInstrumentation());
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             telemetry.UseOtlpExporter();
         return builder;
@@ -54,6 +60,16 @@ public static class ServiceDefaultsExtensions
         app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
     }
+
+    // Prometheus reserves "_count" for histograms and summaries (promtool check metrics rejects these runtime gauges).
+    static MetricStreamConfiguration? RenamedRuntimeGauges(Instrument instrument) => instrument.Meter.Name != "System.Runtime" ? null
+        : instrument.Name switch
+        {
+            "dotnet.assembly.count" => new MetricStreamConfiguration { Name = "dotnet.assemblies.loaded" },
+            "dotnet.process.cpu.count" => new MetricStreamConfiguration { Name = "dotnet.process.cpus" },
+            "dotnet.timer.count" => new MetricStreamConfiguration { Name = "dotnet.timers.active" },
+            _ => null,
+        };
 
     static bool IsInfrastructure(PathString path) => path.StartsWithSegments(HealthPath) || path.StartsWithSegments(MetricsPath);
 }

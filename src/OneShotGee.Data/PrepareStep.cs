@@ -1,5 +1,6 @@
 using System.Globalization;
 using OneShotGee.Core;
+using OneShotGee.Core.Telemetry;
 
 namespace OneShotGee.Data;
 
@@ -13,6 +14,7 @@ public static class PrepareStep
     public static PrepareSummary Run(PrepareOptions options, IProgress<string>? progress = null, CancellationToken ct = default)
     {
         options.Validate();
+        using var span = GeeTelemetry.Source.StartActivity("data.prepare");
         var lexicon = LoadLexicon(options);
         var detector = new GroupDetector(lexicon);
         progress?.Report($"lexicon {lexicon.Id}: groups {string.Join(", ", lexicon.Groups)}");
@@ -30,9 +32,12 @@ public static class PrepareStep
         var written = PreparedDatasetWriter.Write(options.OutputPath, Replicated(balanced, options.Replicate), ct: ct);
         progress?.Report($"wrote {written} rows to {options.OutputPath}");
 
-        return new PrepareSummary(options.InputPath, inputRows, detected, augmented,
+        var summary = new PrepareSummary(options.InputPath, inputRows, detected, augmented,
             DroppedRows: inputRows + augmented - balanced.Count, options.Replicate,
             CountPerGroup(balanced, lexicon.Groups, options.Replicate), written, lexicon.Id, options.OutputPath, options.Seed);
+        DataPrepMeter.Record(detected,
+            CountPerGroup(rows, lexicon.Groups, 1), CountPerGroup(balanced, lexicon.Groups, 1), summary.OutputRowsPerGroup);
+        return summary;
     }
 
     static Lexicon LoadLexicon(PrepareOptions options)

@@ -68,7 +68,7 @@ public static class GeeRun
             Directory.CreateDirectory(runDirectory);
             File.WriteAllText(configCopy, config.ToJson());
         }
-        var manifest = new PipelineRunner(runDirectory, runId, config.ContentSha256())
+        var manifest = new PipelineRunner(runDirectory, runId, config.ContentSha256(), config.Model)
             .Run(steps, [ArtifactRef.Of(TrainModelStep.BaseModel, model)], resume, progress, ct);
         var report = manifest.Step("report")!.Outputs!.Single();
         return ReportJson.Read(Path.Combine(report.LocalPath, ReportWriter.JsonFile));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using OneShotGee.Core;
 using OneShotGee.Core.Gee;
+using OneShotGee.Core.Telemetry;
 using OneShotGee.Data;
 using OneShotGee.Modeling.Llama;
 using OneShotGee.Modeling.Lora;
@@ -149,6 +150,7 @@ public sealed class GeeTrainer : IDisposable
     public TrainStepMetrics RunStep()
     {
         var step = Step + 1;
+        using var span = GeeTelemetry.Source.StartActivity("train.step")?.SetTag("train.step", step);
         var clock = Stopwatch.StartNew();
         TrainingGuard.EnsureFiniteWeights(trainable, step);
         Model.train();
@@ -178,8 +180,12 @@ public sealed class GeeTrainer : IDisposable
         File.AppendAllText(Path.Combine(options.OutputPath, MetricsFile), metrics.ToJsonLine() + "\n");
         TrainingMeter.Record(metrics);
         if (step % options.SaveSteps == 0 || step == options.MaxSteps)
-            TrainingCheckpoint.Save(options.OutputPath, Model, optimizer,
+        {
+            var saveClock = Stopwatch.StartNew();
+            var checkpoint = TrainingCheckpoint.Save(options.OutputPath, Model, optimizer,
                 new TrainerState(step, batches.Cursor, annealer.InitialGap, options.Seed, options.EffectiveBatch, options.MicroBatch));
+            TrainingMeter.RecordCheckpoint(checkpoint, saveClock.Elapsed.TotalSeconds);
+        }
         return metrics;
     }
 

@@ -1,42 +1,70 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using OneShotGee.Core.Telemetry;
 
 namespace OneShotGee.Training;
 
 /// <summary>
-/// The training metrics on the .NET <see cref="Meter"/> "OneShotGee", for OpenTelemetry/Prometheus exporters in the
-/// services. Per-group entropies carry a <c>group</c> tag.
+/// The training metrics on the "OneShotGee" meter, labelled with the current <see cref="RunLabels"/>. The per-step
+/// values are gauges (the last step's value; Grafana plots them over time), per-group entropies carry a
+/// <c>group</c> label; durations are histograms, token and step counts counters. docs/metrics.md lists the
+/// Prometheus names.
 /// </summary>
 public static class TrainingMeter
 {
-    public const string Name = "OneShotGee";
+    static readonly Gauge<double> Loss = Gauge("loss", null, "GEE loss L_EM + lambda * L_bias of the last step");
+    static readonly Gauge<double> LossEm = Gauge("loss_em", null, "Entropy-minimisation term L_EM of the last step");
+    static readonly Gauge<double> LossBias = Gauge("loss_bias", null, "Group-equalisation term L_bias of the last step");
+    static readonly Gauge<double> MeanEntropy = Gauge("mean_entropy", "nat", "Mean token entropy over all groups' responses in the last step");
+    static readonly Gauge<double> GroupEntropy = Gauge("group_entropy", "nat", "Mean token entropy of one group's responses in the last step");
+    static readonly Gauge<double> EntropyGap = Gauge("entropy_gap", "nat", "Largest difference between group entropies in the last step");
+    static readonly Gauge<double> Lambda = Gauge("lambda", null, "Weight lambda of L_bias in the last step (after annealing)");
+    static readonly Gauge<double> GradNorm = Gauge("grad_norm", null, "Gradient L2 norm before clipping in the last step");
+    static readonly Gauge<double> TokensPerSecond = Gauge("tokens_per_second", "{token}/s", "Generated tokens per second of the last step");
+    static readonly Gauge<double> PeakMemory = Gauge("peak_memory", "By", "Peak resident memory of the training process (host memory, CPU tensors included)");
 
-    static readonly Meter Meter = new(Name);
-    static readonly Histogram<double> Loss = Meter.CreateHistogram<double>("oneshotgee.train.loss");
-    static readonly Histogram<double> LossEm = Meter.CreateHistogram<double>("oneshotgee.train.loss_em");
-    static readonly Histogram<double> LossBias = Meter.CreateHistogram<double>("oneshotgee.train.loss_bias");
-    static readonly Histogram<double> MeanEntropy = Meter.CreateHistogram<double>("oneshotgee.train.mean_entropy", "nat");
-    static readonly Histogram<double> GroupEntropy = Meter.CreateHistogram<double>("oneshotgee.train.group_entropy", "nat");
-    static readonly Histogram<double> EntropyGap = Meter.CreateHistogram<double>("oneshotgee.train.entropy_gap", "nat");
-    static readonly Histogram<double> Lambda = Meter.CreateHistogram<double>("oneshotgee.train.lambda");
-    static readonly Histogram<double> GradNorm = Meter.CreateHistogram<double>("oneshotgee.train.grad_norm");
-    static readonly Histogram<double> StepDuration = Meter.CreateHistogram<double>("oneshotgee.train.step_duration", "s");
-    static readonly Histogram<double> TokensPerSecond = Meter.CreateHistogram<double>("oneshotgee.train.tokens_per_second", "{token}/s");
-    static readonly Counter<long> GeneratedTokens = Meter.CreateCounter<long>("oneshotgee.train.generated_tokens", "{token}");
-    static readonly Counter<long> Steps = Meter.CreateCounter<long>("oneshotgee.train.steps", "{step}");
+    static readonly Histogram<double> StepDuration = GeeTelemetry.Meter.CreateHistogram("oneshotgee.train.step.duration", "s",
+        "Wall time of one optimizer step: sampling, forward and backward, optimizer", advice: GeeTelemetry.SecondsBuckets);
+    static readonly Counter<long> GeneratedTokens = GeeTelemetry.Meter.CreateCounter<long>("oneshotgee.train.generated_tokens", "{token}",
+        "Response tokens sampled for training");
+    static readonly Counter<long> Steps = GeeTelemetry.Meter.CreateCounter<long>("oneshotgee.train.steps", "{step}", "Optimizer steps completed");
+    static readonly Histogram<double> CheckpointDuration = GeeTelemetry.Meter.CreateHistogram("oneshotgee.train.checkpoint.duration", "s",
+        "Wall time of writing one checkpoint", advice: GeeTelemetry.SecondsBuckets);
+    static readonly Gauge<long> CheckpointSize = GeeTelemetry.Meter.CreateGauge<long>("oneshotgee.train.checkpoint.size", "By",
+        "Size on disk of the last checkpoint written");
+
+    static Gauge<double> Gauge(string name, string? unit, string description) =>
+        GeeTelemetry.Meter.CreateGauge<double>("oneshotgee.train." + name, unit, description);
 
     public static void Record(TrainStepMetrics m)
     {
-        Loss.Record(m.Gee.Loss);
-        LossEm.Record(m.Gee.LossEm);
-        LossBias.Record(m.Gee.LossBias);
-        MeanEntropy.Record(m.Gee.MeanEntropy);
-        foreach (var (group, h) in m.Gee.GroupEntropies) GroupEntropy.Record(h, new KeyValuePair<string, object?>("group", group));
-        EntropyGap.Record(m.Gee.EntropyGap);
-        Lambda.Record(m.Gee.Lambda);
-        GradNorm.Record(m.GradNorm);
-        StepDuration.Record(m.StepSeconds);
-        TokensPerSecond.Record(m.TokensPerSecond);
-        GeneratedTokens.Add(m.GeneratedTokens);
-        Steps.Add(1);
+        var tags = RunLabels.CurrentTags();
+        Loss.Record(m.Gee.Loss, tags);
+        LossEm.Record(m.Gee.LossEm, tags);
+        LossBias.Record(m.Gee.LossBias, tags);
+        MeanEntropy.Record(m.Gee.MeanEntropy, tags);
+        foreach (var (group, h) in m.Gee.GroupEntropies) GroupEntropy.Record(h, With(tags, "group", group));
+        EntropyGap.Record(m.Gee.EntropyGap, tags);
+        Lambda.Record(m.Gee.Lambda, tags);
+        GradNorm.Record(m.GradNorm, tags);
+        TokensPerSecond.Record(m.TokensPerSecond, tags);
+        PeakMemory.Record(m.PeakMemoryBytes, With(tags, "device", "host"));
+        StepDuration.Record(m.StepSeconds, tags);
+        GeneratedTokens.Add(m.GeneratedTokens, tags);
+        Steps.Add(1, tags);
+    }
+
+    /// <summary>A checkpoint written to <paramref name="directory"/> in <paramref name="seconds"/>.</summary>
+    public static void RecordCheckpoint(string directory, double seconds)
+    {
+        var tags = RunLabels.CurrentTags();
+        CheckpointDuration.Record(seconds, tags);
+        CheckpointSize.Record(new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length), tags);
+    }
+
+    static TagList With(TagList tags, string key, string value)
+    {
+        tags.Add(key, value);
+        return tags;
     }
 }

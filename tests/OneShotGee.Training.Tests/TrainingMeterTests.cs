@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using OneShotGee.Core.Gee;
+using OneShotGee.Core.Telemetry;
 
 namespace OneShotGee.Training.Tests;
 
@@ -16,7 +17,7 @@ public sealed class TrainingMeterTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == TrainingMeter.Name) l.EnableMeasurementEvents(instrument);
+            if (instrument.Meter.Name == GeeTelemetry.Name) l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
             Record(seen, instrument.Name, value, tags));
@@ -32,6 +33,43 @@ public sealed class TrainingMeterTests
         Assert.Contains(("oneshotgee.train.group_entropy", 1.0, "female"), seen);
         Assert.Contains(("oneshotgee.train.tokens_per_second", 25.0, null), seen);
         Assert.Contains(("oneshotgee.train.generated_tokens", 100.0, null), seen);
+    }
+
+    [Fact]
+    public void TheCurrentRunLabelsTagEveryMeasurementAndAreGoneAfterTheScope()
+    {
+        var gee = new GeeStepMetrics(1, 1, 1, 0, 1, new Dictionary<string, double> { ["male"] = 1, ["female"] = 1 }, 0, 0, []);
+        var metrics = new TrainStepMetrics(gee, 1, 1e-5, 10, 0, 0, 1, 1);
+        var tags = new List<(string Instrument, string Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == GeeTelemetry.Name && instrument.Name.StartsWith("oneshotgee.train.", StringComparison.Ordinal))
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, _, t, _) => Collect(tags, instrument.Name, t));
+        listener.SetMeasurementEventCallback<long>((instrument, _, t, _) => Collect(tags, instrument.Name, t));
+        listener.Start();
+
+        using (RunLabels.Push(new RunLabels("run-7", RunLabels.ModelName("/models/Qwen2.5-0.5B/"))))
+        using (RunLabels.PushVariant("gee"))
+            TrainingMeter.Record(metrics);
+        TrainingMeter.Record(metrics);
+
+        lock (tags)
+        {
+            Assert.Contains(("oneshotgee.train.loss", "run_id=run-7,model=Qwen2.5-0.5B,variant=gee"), tags);
+            Assert.Contains(("oneshotgee.train.group_entropy", "run_id=run-7,model=Qwen2.5-0.5B,variant=gee,group=male"), tags);
+            Assert.Contains(("oneshotgee.train.loss", ""), tags);
+            Assert.Null(RunLabels.Current);
+        }
+    }
+
+    static void Collect(List<(string, string)> seen, string name, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var joined = new List<string>();
+        foreach (var tag in tags) joined.Add($"{tag.Key}={tag.Value}");
+        lock (seen) seen.Add((name, string.Join(",", joined)));
     }
 
     static void Record(List<(string, double, string?)> seen, string name, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)

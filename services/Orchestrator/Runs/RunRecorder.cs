@@ -19,6 +19,7 @@ public sealed class RunRecorder(IRunStore store, TimeProvider clock)
         {
             await store.SaveAsync(new RunRecord(runId, RunStatus.Pending, "scheduled", configJson,
                 new Dictionary<string, double>(), [], clock.GetUtcNow()), expectedETag: null, ct);
+            RunMeter.Entered(RunStatus.Pending);
         }
         catch (RunConflictException) { }
     }
@@ -42,9 +43,11 @@ public sealed class RunRecorder(IRunStore store, TimeProvider clock)
         {
             var stored = await store.GetAsync(runId, ct);
             var current = stored?.Record ?? new RunRecord(runId, RunStatus.Pending, "", "{}", new Dictionary<string, double>(), [], clock.GetUtcNow());
+            var changed = change(current) with { Updated = clock.GetUtcNow() };
             try
             {
-                await store.SaveAsync(change(current) with { Updated = clock.GetUtcNow() }, stored?.ETag, ct);
+                await store.SaveAsync(changed, stored?.ETag, ct);
+                if (changed.Status != current.Status) RunMeter.Entered(changed.Status);
                 return;
             }
             catch (RunConflictException) when (attempt < Attempts) { }

@@ -23,7 +23,7 @@ public sealed class RunStepActivity(RunsOptions options, RunRecorder recorder, I
             var config = RunConfigJson.Parse(input.ConfigJson, $"run '{input.RunId}' config");
             var step = GeeRun.Plan(config).SingleOrDefault(s => s.Name == input.Step)
                        ?? throw new InvalidInputException($"run '{input.RunId}': its plan has no step '{input.Step}'");
-            var runner = new PipelineRunner(options.RunDirectory(input.RunId), input.RunId, config.ContentSha256());
+            var runner = new PipelineRunner(options.RunDirectory(input.RunId), input.RunId, config.ContentSha256(), config.Model);
             var progress = new Progress<string>(line => logger.LogInformation("{RunId} {Line}", input.RunId, line));
             var manifest = await Task.Run(() => runner.Run([step], input.Inputs, resume: true, progress));
             var outputs = manifest.Step(step.Name)!.Outputs!;

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using OneShotGee.Core.Telemetry;
 using OneShotGee.Evaluation.Benchmarks;
 using OneShotGee.Evaluation.Likelihood;
 using OneShotGee.Evaluation.Paired;
@@ -27,6 +29,8 @@ public static class ModelEvaluator
         {
             ct.ThrowIfCancellationRequested();
             progress?.Report($"{name}: {id}");
+            using var span = GeeTelemetry.Source.StartActivity("evaluate.benchmark")?.SetTag("benchmark", id).SetTag("variant", name);
+            var clock = Stopwatch.StartNew();
             switch (id)
             {
                 case EvaluationOptions.Paired:
@@ -48,6 +52,7 @@ public static class ModelEvaluator
                     results.Add(LikelihoodBenchmarks.ById(id).Evaluate(new SentenceScorer(lm, tokenizer), options.DataDirectory!, options.Limit, ct));
                     break;
             }
+            EvaluationMeter.Record(results[^1], clock.Elapsed.TotalSeconds);
         }
         return new ModelEvaluation(name, Path.GetFullPath(modelDirectory), ModelIdentity.Compute(modelDirectory), results, paired,
             ModelIdentity.Tokenizer(modelDirectory));

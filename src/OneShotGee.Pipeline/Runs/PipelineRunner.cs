@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using OneShotGee.Core;
+using OneShotGee.Core.Telemetry;
 using OneShotGee.Pipeline.Artifacts;
 
 namespace OneShotGee.Pipeline.Runs;
@@ -6,9 +8,10 @@ namespace OneShotGee.Pipeline.Runs;
 /// <summary>
 /// Runs steps in order in a run directory, recording each in <c>manifest.json</c>. A failed step is recorded with
 /// its error and leaves earlier steps' artifacts intact; with <c>resume</c>, completed steps whose outputs are
-/// still intact are skipped and the run continues from the first step that is not.
+/// still intact are skipped and the run continues from the first step that is not. Each step runs in a
+/// <c>pipeline.step</c> span with the run's <see cref="RunLabels"/> (<paramref name="model"/>: the base model) current.
 /// </summary>
-public sealed class PipelineRunner(string runDirectory, string runId, string configSha256)
+public sealed class PipelineRunner(string runDirectory, string runId, string configSha256, string? model = null)
 {
     public string RunDirectory { get; } = Path.GetFullPath(runDirectory);
 
@@ -50,6 +53,9 @@ public sealed class PipelineRunner(string runDirectory, string runId, string con
         var record = new StepRecord(step.Name, StepStatus.Running, Started: DateTimeOffset.UtcNow, Inputs: inputs);
         manifest = Saved(manifest.With(record));
         progress?.Report($"{step.Name}: started");
+        using var labels = RunLabels.Push(new RunLabels(runId, model is null ? null : RunLabels.ModelName(model)));
+        using var span = GeeTelemetry.Source.StartActivity("pipeline.step")?.SetTag("run_id", runId).SetTag("step", step.Name);
+        var clock = Stopwatch.StartNew();
         try
         {
             var stepDirectory = Path.Combine(RunDirectory, ArtifactName.Validate(step.Name));
@@ -58,11 +64,14 @@ public sealed class PipelineRunner(string runDirectory, string runId, string con
             foreach (var output in outputs) artifacts[output.Name] = output;
             manifest = Saved(manifest.With(record with { Status = StepStatus.Completed, Finished = DateTimeOffset.UtcNow, Outputs = outputs }));
             progress?.Report($"{step.Name}: completed");
+            PipelineMeter.Record(step.Name, "completed", clock.Elapsed.TotalSeconds);
             return manifest;
         }
         catch (Exception e)
         {
             Saved(manifest.With(record with { Status = StepStatus.Failed, Finished = DateTimeOffset.UtcNow, Error = e.Message }));
+            PipelineMeter.Record(step.Name, "failed", clock.Elapsed.TotalSeconds);
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
             throw;
         }
     }

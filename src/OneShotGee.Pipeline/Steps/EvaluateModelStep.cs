@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OneShotGee.Core.Telemetry;
 using OneShotGee.Evaluation.Reports;
 using OneShotGee.Evaluation.Suite;
 using OneShotGee.Pipeline.Artifacts;
@@ -22,6 +23,7 @@ public sealed class EvaluateModelStep(string label, string modelArtifact, Evalua
 
     public IReadOnlyList<ArtifactRef> Run(StepContext context, CancellationToken ct)
     {
+        using var labels = RunLabels.PushVariant(label);
         var evaluation = ModelEvaluator.Evaluate(label, context.Artifact(modelArtifact).LocalPath,
             heldOut ? options with { PairedPrompts = context.Artifact(HeldOut).LocalPath } : options, context.Progress, ct);
         var path = Path.Combine(context.StepDirectory, FileName);

@@ -1,3 +1,4 @@
+using OneShotGee.Core.Telemetry;
 using OneShotGee.Pipeline.Artifacts;
 using OneShotGee.Pipeline.Runs;
 using OneShotGee.Training;
@@ -18,6 +19,7 @@ public sealed class TrainModelStep(string variant, TrainOptions options) : IPipe
 
     public IReadOnlyList<ArtifactRef> Run(StepContext context, CancellationToken ct)
     {
+        using var labels = RunLabels.PushVariant(variant);
         var hasCheckpoint = Directory.EnumerateDirectories(context.StepDirectory, TrainingCheckpoint.Prefix + "*").Any();
         var run = options with
         {
