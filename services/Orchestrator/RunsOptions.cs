@@ -16,6 +16,9 @@ public sealed record RunsOptions
 
     public string StateStore { get; init; } = "statestore";
 
+    /// <summary>How long a request waits for the Dapr sidecar before it answers 503.</summary>
+    public TimeSpan SidecarTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
     public string RecordsDirectory => Path.Combine(Root, "records");
 
     public string RunDirectory(string runId) => Path.Combine(Root, runId);

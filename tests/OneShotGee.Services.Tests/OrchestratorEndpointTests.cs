@@ -87,6 +87,34 @@ public sealed class OrchestratorEndpointTests
     }
 
     [Fact]
+    public async Task Recent_runs_are_listed_newest_first_up_to_the_limit()
+    {
+        await using var host = await OrchestratorHost.StartAsync();
+        foreach (var id in new[] { "first", "second", "third" })
+            Assert.Equal(HttpStatusCode.Accepted, (await host.Client.PostAsync("/runs", Json($"{{\"run_id\": \"{id}\"}}"))).StatusCode);
+
+        string[] Ids(JsonDocument list) => [.. list.RootElement.EnumerateArray().Select(r => r.GetProperty("runId").GetString()!)];
+        using var all = JsonDocument.Parse(await host.Client.GetStringAsync("/runs"));
+        using var two = JsonDocument.Parse(await host.Client.GetStringAsync("/runs?limit=2"));
+
+        Assert.Equal(["third", "second", "first"], Ids(all));
+        Assert.Equal(["third", "second"], Ids(two));
+        Assert.All(all.RootElement.EnumerateArray(), r => Assert.Equal("pending", r.GetProperty("status").GetString()));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("101")]
+    [InlineData("ten")]
+    public async Task A_limit_outside_1_to_100_is_refused(string limit)
+    {
+        await using var host = await OrchestratorHost.StartAsync();
+        var response = await host.Client.GetAsync($"/runs?limit={limit}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains($"limit '{limit}' must be a whole number from 1 to 100", await DetailOf(response));
+    }
+
+    [Fact]
     public async Task Without_a_run_id_the_id_comes_from_the_config_hash_as_in_the_cli()
     {
         await using var host = await OrchestratorHost.StartAsync();

@@ -5,11 +5,11 @@ namespace OneShotGee.Orchestrator.Runs;
 
 /// <summary>
 /// Schedules through the Dapr workflow client; an existing instance (a redelivered or repeated request) is left alone.
-/// Without a reachable sidecar the client waits indefinitely, so each request gets <see cref="SidecarTimeout"/>.
+/// Without a reachable sidecar the client waits indefinitely, so each request gets <see cref="RunsOptions.SidecarTimeout"/>.
 /// </summary>
-sealed class DaprRunScheduler(DaprWorkflowClient workflows) : IRunScheduler
+public sealed class DaprRunScheduler(DaprWorkflowClient workflows, RunsOptions options) : IRunScheduler
 {
-    static readonly TimeSpan SidecarTimeout = TimeSpan.FromSeconds(15);
+    TimeSpan SidecarTimeout => options.SidecarTimeout;
 
     public async Task<bool> TryScheduleAsync(GeeRunInput input, CancellationToken ct)
     {
@@ -26,7 +26,7 @@ sealed class DaprRunScheduler(DaprWorkflowClient workflows) : IRunScheduler
                                    && timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
             throw new TimeoutException(
-                $"the Dapr sidecar did not answer within {SidecarTimeout.TotalSeconds:F0} s while scheduling run '{input.RunId}'; is daprd running beside the orchestrator?");
+                $"the Dapr sidecar did not answer within {SidecarTimeout.TotalSeconds:0.###} s while scheduling run '{input.RunId}'; is daprd running beside the orchestrator?");
         }
     }
 }
