@@ -31,12 +31,14 @@ sealed class OrchestratorHost : IAsyncDisposable
         Client = app.GetTestClient();
     }
 
-    public static async Task<OrchestratorHost> StartAsync()
+    /// <param name="settings">Configuration on top of the defaults, as environment variables or appsettings would give it.</param>
+    public static async Task<OrchestratorHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         var host = new TempDirectory();
         builder.Configuration["Runs:Root"] = host.Path;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.Configuration[key] = value;
         builder.AddServiceDefaults();
         builder.AddOrchestrator();
         var scheduler = new RecordingScheduler();
