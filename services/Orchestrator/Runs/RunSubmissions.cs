@@ -10,10 +10,10 @@ public sealed record Submission(string RunId, bool Started);
 
 /// <summary>
 /// A run request from POST /runs or the <c>gee-runs</c> topic: validated like <c>oneshotgee run</c> validates run.json,
-/// recorded as pending, then scheduled with the run id (given, or derived from the config's hash as the CLI does)
+/// its model and data locations checked against <see cref="RunsOptions.AllowedRoots"/>, recorded as pending, then scheduled with the run id (given, or derived from the config's hash as the CLI does)
 /// as the workflow instance id, so a repeated or redelivered request does not start a second run.
 /// </summary>
-public sealed class RunSubmissions(IRunScheduler scheduler, RunRecorder recorder)
+public sealed class RunSubmissions(IRunScheduler scheduler, RunRecorder recorder, RunsOptions options)
 {
     /// <summary>A run config is a few KiB; anything near this is not one.</summary>
     public const int MaxBodyBytes = 64 * 1024;
@@ -21,6 +21,7 @@ public sealed class RunSubmissions(IRunScheduler scheduler, RunRecorder recorder
     public async Task<Submission> SubmitAsync(RunConfig config, CancellationToken ct)
     {
         GeeRun.Plan(config);
+        options.AllowedRoots().Check(config);
         var runId = RunRecord.ValidateRunId(config.RunId ?? $"gee-{config.ContentSha256()[..12]}");
         var configJson = config.ToJson();
         await recorder.CreatedAsync(runId, configJson, ct);
