@@ -46,6 +46,7 @@ sealed class OrchestratorHost : IAsyncDisposable
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapRunsApi();
+        app.MapSweepsApi();
         await app.StartAsync();
         return new OrchestratorHost(app, host, scheduler);
     }
@@ -62,6 +63,7 @@ sealed class OrchestratorHost : IAsyncDisposable
     public sealed class RecordingScheduler : IRunScheduler
     {
         public ConcurrentDictionary<string, GeeRunInput> Started { get; } = new();
+        public ConcurrentDictionary<string, GeeSweepInput> SweepsStarted { get; } = new();
 
         /// <summary>Behave like <c>DaprRunScheduler</c> when the sidecar does not answer.</summary>
         public bool SidecarDown { get; set; }
@@ -69,5 +71,9 @@ sealed class OrchestratorHost : IAsyncDisposable
         public Task<bool> TryScheduleAsync(GeeRunInput input, CancellationToken ct) => SidecarDown
             ? throw new TimeoutException($"the Dapr sidecar did not answer while scheduling run '{input.RunId}'")
             : Task.FromResult(Started.TryAdd(input.RunId, input));
+
+        public Task<bool> TryScheduleSweepAsync(GeeSweepInput input, CancellationToken ct) => SidecarDown
+            ? throw new TimeoutException($"the Dapr sidecar did not answer while scheduling sweep '{input.SweepId}'")
+            : Task.FromResult(SweepsStarted.TryAdd(input.SweepId, input));
     }
 }

@@ -60,7 +60,7 @@ public static class RunsApi
         }
     }
 
-    static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    internal static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
         const int limit = RunSubmissions.MaxBodyBytes;
         if (request.ContentLength > limit)

@@ -1,3 +1,4 @@
+using OneShotGee.Orchestrator.Sweeps;
 using OneShotGee.Orchestrator.Workflows;
 using OneShotGee.Pipeline;
 using OneShotGee.Pipeline.Config;
@@ -20,11 +21,25 @@ public sealed class RunSubmissions(IRunScheduler scheduler, RunRecorder recorder
 
     public async Task<Submission> SubmitAsync(RunConfig config, CancellationToken ct)
     {
-        GeeRun.Plan(config);
-        options.AllowedRoots().Check(config);
+        Validate(config);
         var runId = RunRecord.ValidateRunId(config.RunId ?? $"gee-{config.ContentSha256()[..12]}");
         var configJson = config.ToJson();
         await recorder.CreatedAsync(runId, configJson, ct);
         return new Submission(runId, await scheduler.TryScheduleAsync(new GeeRunInput(runId, configJson), ct));
+    }
+
+    /// <summary>Every child run is validated and recorded as pending before the sweep is scheduled under its id.</summary>
+    public async Task<Submission> SubmitSweepAsync(SweepRequest request, string requestSha256, CancellationToken ct)
+    {
+        var sweep = request.Expand(requestSha256);
+        foreach (var run in sweep.Runs) Validate(RunConfigJson.Parse(run.ConfigJson, $"sweep point '{run.RunId}'"));
+        foreach (var run in sweep.Runs) await recorder.CreatedAsync(run.RunId, run.ConfigJson, ct);
+        return new Submission(sweep.SweepId, await scheduler.TryScheduleSweepAsync(sweep, ct));
+    }
+
+    void Validate(RunConfig config)
+    {
+        GeeRun.Plan(config);
+        options.AllowedRoots().Check(config);
     }
 }
