@@ -26,6 +26,7 @@ public static class OrchestratorExtensions
         builder.Services.AddDaprWorkflow(workflows =>
         {
             workflows.RegisterWorkflow<GeeRunWorkflow>();
+            workflows.RegisterWorkflow<GeeSweepWorkflow>();
             workflows.RegisterActivity<StartRunActivity>();
             workflows.RegisterActivity<RunStepActivity>();
         });

@@ -9,4 +9,5 @@ builder.AddOrchestrator();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapRunsApi();
+app.MapSweepsApi();
 app.Run();

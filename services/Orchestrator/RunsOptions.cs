@@ -1,3 +1,5 @@
+using OneShotGee.Pipeline.Config;
+
 namespace OneShotGee.Orchestrator;
 
 /// <summary>The <c>Runs</c> configuration section: where runs are executed and where their records are kept.</summary>
@@ -15,6 +17,18 @@ public sealed record RunsOptions
     public string Store { get; init; } = LocalStore;
 
     public string StateStore { get; init; } = "statestore";
+
+    /// <summary>How long a request waits for the Dapr sidecar before it answers 503.</summary>
+    public TimeSpan SidecarTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Directories submitted runs may load models from; empty (the default): only the demo model.</summary>
+    public string[] AllowedModelRoots { get; init; } = [];
+
+    /// <summary>Directories submitted runs may read data files from; empty (the default): only synthetic data and built-in prompts.</summary>
+    public string[] AllowedDataRoots { get; init; } = [];
+
+    /// <summary>Relative paths are resolved from the working directory, as the run's steps resolve them.</summary>
+    public AllowedRoots AllowedRoots() => new(AllowedModelRoots, AllowedDataRoots, Environment.CurrentDirectory);
 
     public string RecordsDirectory => Path.Combine(Root, "records");
 

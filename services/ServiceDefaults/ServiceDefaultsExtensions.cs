@@ -15,7 +15,8 @@ namespace OneShotGee.ServiceDefaults;
 /// <summary>
 /// What every OneShotGee service has: OpenTelemetry metrics and traces (Prometheus scraping at <c>/metrics</c>; OTLP
 /// export only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), a <c>/healthz</c> check that needs no Dapr sidecar,
-/// and ProblemDetails responses with <see cref="OneShotGee.Core.InvalidInputException"/> mapped to 400 and timeouts to 503.
+/// ProblemDetails responses with <see cref="OneShotGee.Core.InvalidInputException"/> mapped to 400 and timeouts to 503,
+/// and, when <c>APP_API_TOKEN</c> is set, the app API token check on every other request (<see cref="AppApiTokenMiddleware"/>).
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -51,11 +52,15 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Adds the exception handler and maps <c>/healthz</c> and <c>/metrics</c>; call before the service's own endpoints.</summary>
+    /// <summary>
+    /// Adds the exception handler and the app API token check and maps <c>/healthz</c> and <c>/metrics</c>; call before the
+    /// service's own endpoints and middleware (CloudEvents included), so that no request reaches them unauthenticated.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<AppApiTokenMiddleware>();
         app.MapHealthChecks(HealthPath);
         app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
@@ -71,5 +76,5 @@ public static class ServiceDefaultsExtensions
             _ => null,
         };
 
-    static bool IsInfrastructure(PathString path) => path.StartsWithSegments(HealthPath) || path.StartsWithSegments(MetricsPath);
+    internal static bool IsInfrastructure(PathString path) => path.StartsWithSegments(HealthPath) || path.StartsWithSegments(MetricsPath);
 }

@@ -36,13 +36,18 @@ public sealed class DaprRunStore(DaprClient dapr, string storeName) : IRunStore
         return etag;
     }
 
+    /// <summary>
+    /// Every save moves its run to the front of the index, so the first <paramref name="count"/> ids are the most recently
+    /// updated runs (up to writers racing between a save and its index update); they are read in one bulk request.
+    /// </summary>
     public async Task<IReadOnlyList<RunRecord>> ListRecentAsync(int count, CancellationToken ct = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         var ids = await dapr.GetStateAsync<List<string>?>(storeName, IndexKey, ConsistencyMode.Strong, cancellationToken: ct) ?? [];
-        var records = new List<RunRecord>();
-        foreach (var id in ids)
-            if (await dapr.GetStateAsync<RunRecord?>(storeName, KeyOf(id), cancellationToken: ct) is { } record) records.Add(record);
-        return [.. records.OrderByDescending(r => r.Updated).Take(count)];
+        var keys = ids.Take(count).Select(KeyOf).ToList();
+        if (keys.Count == 0) return [];
+        var items = await dapr.GetBulkStateAsync<RunRecord?>(storeName, keys, parallelism: null, cancellationToken: ct);
+        return [.. items.Where(i => i.Value is not null).Select(i => i.Value!).OrderByDescending(r => r.Updated)];
     }
 
     async Task IndexAsync(string runId, CancellationToken ct)

@@ -31,6 +31,9 @@ public sealed class OrchestratorEndpointTests
     [InlineData("", "request body is empty")]
     [InlineData("{\"run_id\": \"../etc\"}", "run id '../etc' is not allowed")]
     [InlineData("{\"variants\": [{\"name\": \"baseline\"}]}", "variant name 'baseline'")]
+    [InlineData("{\"model\": \"/models/qwen\"}", "model '/models/qwen' (resolved to '/models/qwen') is not under an allowed model root (none are configured)")]
+    [InlineData("{\"data\": {\"input_path\": \"/etc/passwd\", \"synthetic\": null}}", "data.input_path '/etc/passwd'")]
+    [InlineData("{\"evaluation\": {\"paired_prompts\": \"https://x.org/p.jsonl\"}}", "scheme 'https' is not allowed")]
     public async Task Invalid_run_requests_get_400_naming_the_problem(string body, string problem)
     {
         await using var host = await OrchestratorHost.StartAsync();
@@ -38,6 +41,22 @@ public sealed class OrchestratorEndpointTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(problem, await DetailOf(response));
         Assert.Empty(host.Scheduler.Started);
+    }
+
+    [Fact]
+    public async Task Data_under_a_configured_data_root_is_accepted_and_outside_it_refused()
+    {
+        using var data = new TempDirectory();
+        await using var host = await OrchestratorHost.StartAsync(new Dictionary<string, string?> { ["Runs:AllowedDataRoots:0"] = data.Path });
+        string Body(string id, string path) => $"{{\"run_id\": \"{id}\", \"data\": {{\"input_path\": \"{path}\", \"synthetic\": null}}}}";
+
+        var inside = await host.Client.PostAsync("/runs", Json(Body("in", Path.Combine(data.Path, "train.jsonl"))));
+        var escaping = await host.Client.PostAsync("/runs", Json(Body("out", Path.Combine(data.Path, "..", "train.jsonl"))));
+
+        Assert.Equal(HttpStatusCode.Accepted, inside.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, escaping.StatusCode);
+        Assert.Contains($"allowed data root ({data.Path})", await DetailOf(escaping));
+        Assert.Equal(["in"], host.Scheduler.Started.Keys);
     }
 
     [Fact]
@@ -84,6 +103,34 @@ public sealed class OrchestratorEndpointTests
         Assert.Equal("pending", record.RootElement.GetProperty("status").GetString());
         Assert.Equal("scheduled", record.RootElement.GetProperty("stage").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("/runs/nobody")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Recent_runs_are_listed_newest_first_up_to_the_limit()
+    {
+        await using var host = await OrchestratorHost.StartAsync();
+        foreach (var id in new[] { "first", "second", "third" })
+            Assert.Equal(HttpStatusCode.Accepted, (await host.Client.PostAsync("/runs", Json($"{{\"run_id\": \"{id}\"}}"))).StatusCode);
+
+        string[] Ids(JsonDocument list) => [.. list.RootElement.EnumerateArray().Select(r => r.GetProperty("runId").GetString()!)];
+        using var all = JsonDocument.Parse(await host.Client.GetStringAsync("/runs"));
+        using var two = JsonDocument.Parse(await host.Client.GetStringAsync("/runs?limit=2"));
+
+        Assert.Equal(["third", "second", "first"], Ids(all));
+        Assert.Equal(["third", "second"], Ids(two));
+        Assert.All(all.RootElement.EnumerateArray(), r => Assert.Equal("pending", r.GetProperty("status").GetString()));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("101")]
+    [InlineData("ten")]
+    public async Task A_limit_outside_1_to_100_is_refused(string limit)
+    {
+        await using var host = await OrchestratorHost.StartAsync();
+        var response = await host.Client.GetAsync($"/runs?limit={limit}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains($"limit '{limit}' must be a whole number from 1 to 100", await DetailOf(response));
     }
 
     [Fact]

@@ -31,12 +31,14 @@ sealed class OrchestratorHost : IAsyncDisposable
         Client = app.GetTestClient();
     }
 
-    public static async Task<OrchestratorHost> StartAsync()
+    /// <param name="settings">Configuration on top of the defaults, as environment variables or appsettings would give it.</param>
+    public static async Task<OrchestratorHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         var host = new TempDirectory();
         builder.Configuration["Runs:Root"] = host.Path;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.Configuration[key] = value;
         builder.AddServiceDefaults();
         builder.AddOrchestrator();
         var scheduler = new RecordingScheduler();
@@ -44,6 +46,7 @@ sealed class OrchestratorHost : IAsyncDisposable
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapRunsApi();
+        app.MapSweepsApi();
         await app.StartAsync();
         return new OrchestratorHost(app, host, scheduler);
     }
@@ -60,6 +63,7 @@ sealed class OrchestratorHost : IAsyncDisposable
     public sealed class RecordingScheduler : IRunScheduler
     {
         public ConcurrentDictionary<string, GeeRunInput> Started { get; } = new();
+        public ConcurrentDictionary<string, GeeSweepInput> SweepsStarted { get; } = new();
 
         /// <summary>Behave like <c>DaprRunScheduler</c> when the sidecar does not answer.</summary>
         public bool SidecarDown { get; set; }
@@ -67,5 +71,9 @@ sealed class OrchestratorHost : IAsyncDisposable
         public Task<bool> TryScheduleAsync(GeeRunInput input, CancellationToken ct) => SidecarDown
             ? throw new TimeoutException($"the Dapr sidecar did not answer while scheduling run '{input.RunId}'")
             : Task.FromResult(Started.TryAdd(input.RunId, input));
+
+        public Task<bool> TryScheduleSweepAsync(GeeSweepInput input, CancellationToken ct) => SidecarDown
+            ? throw new TimeoutException($"the Dapr sidecar did not answer while scheduling sweep '{input.SweepId}'")
+            : Task.FromResult(SweepsStarted.TryAdd(input.SweepId, input));
     }
 }

@@ -16,6 +16,23 @@ sealed class RecordingWorkflowContext(Func<string, object?, object> activities) 
     public List<(string Activity, object? Input, WorkflowTaskOptions? Options)> Calls { get; } = [];
     public List<string> Statuses { get; } = [];
 
+    /// <summary>Child workflow calls in order; each stays pending until the test completes its <c>Result</c>.</summary>
+    public List<(string Workflow, object? Input, ChildWorkflowTaskOptions? Options, TaskCompletionSource<object> Result)> Children { get; } = [];
+
+    /// <summary>The most child workflows that were pending at once.</summary>
+    public int MaxChildrenInFlight { get; private set; }
+
+    public override Task<TResult> CallChildWorkflowAsync<TResult>(string workflowName, object? input = null, ChildWorkflowTaskOptions? options = null)
+    {
+        var result = new TaskCompletionSource<object>();
+        Children.Add((workflowName, input, options, result));
+        Actions.Add($"child {workflowName} {options?.InstanceId} {JsonSerializer.Serialize(input)}");
+        MaxChildrenInFlight = Math.Max(MaxChildrenInFlight, Children.Count(c => !c.Result.Task.IsCompleted));
+        return As<TResult>(result.Task);
+    }
+
+    static async Task<T> As<T>(Task<object> task) => (T)await task;
+
     public override string Name => "GeeRunWorkflow";
     public override string InstanceId => "run-1";
     public override DateTime CurrentUtcDateTime => new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -46,18 +63,17 @@ sealed class RecordingWorkflowContext(Func<string, object?, object> activities) 
     public override ILogger CreateReplaySafeLogger(Type type) => NullLogger.Instance;
     public override ILogger CreateReplaySafeLogger<T>() => NullLogger.Instance;
 
-    // The GEE run workflow uses none of these; a call would mean it gained behaviour these tests do not cover.
+    // The GEE workflows use none of these; a call would mean it gained behaviour these tests do not cover.
     public override bool IsPatched(string patchName) => throw Unused();
     public override Task CreateTimer(TimeSpan delay, CancellationToken cancellationToken = default) => throw Unused();
     public override Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken) => throw Unused();
     public override Task<T> WaitForExternalEventAsync<T>(string eventName, CancellationToken cancellationToken = default) => throw Unused();
     public override Task<T> WaitForExternalEventAsync<T>(string eventName, TimeSpan timeout) => throw Unused();
     public override void SendEvent(string instanceId, string eventName, object payload) => throw Unused();
-    public override Task<TResult> CallChildWorkflowAsync<TResult>(string workflowName, object? input = null, ChildWorkflowTaskOptions? options = null) => throw Unused();
     public override Task CallChildWorkflowAsync(string workflowName, object? input = null, ChildWorkflowTaskOptions? options = null) => throw Unused();
     public override void ContinueAsNew(object? newInput = null, bool preserveUnprocessedEvents = true) => throw Unused();
     public override Guid NewGuid() => throw Unused();
     public override PropagatedHistory? GetPropagatedHistory() => throw Unused();
 
-    static NotSupportedException Unused() => new("not used by GeeRunWorkflow");
+    static NotSupportedException Unused() => new("not used by the GEE workflows");
 }

@@ -6,12 +6,14 @@ using OneShotGee.Pipeline.State;
 namespace OneShotGee.Orchestrator.Apis;
 
 /// <summary>
-/// <c>POST /runs</c> (body: run.json, optionally with <c>run_id</c>), <c>GET /runs/{id}</c>, and the <c>gee-runs</c>
+/// <c>POST /runs</c> (body: run.json, optionally with <c>run_id</c>), <c>GET /runs</c> (recent runs, <c>?limit=</c>),
+/// <c>GET /runs/{id}</c>, and the <c>gee-runs</c>
 /// topic on the <c>pubsub</c> component (CloudEvents), which submits exactly like POST /runs.
 /// </summary>
 public static class RunsApi
 {
     public const string PubSub = "pubsub", Topic = "gee-runs";
+    public const int DefaultLimit = 20, MaxLimit = 100;
 
     public static WebApplication MapRunsApi(this WebApplication app)
     {
@@ -19,6 +21,7 @@ public static class RunsApi
         app.MapSubscribeHandler();
         var runs = app.MapGroup("/runs");
         runs.MapPost("/", SubmitAsync);
+        runs.MapGet("/", ListAsync);
         runs.MapGet("/{runId}", GetAsync);
         runs.MapPost("/events", OnEventAsync).WithTopic(PubSub, Topic);
         return app;
@@ -29,6 +32,14 @@ public static class RunsApi
         var submission = await submissions.SubmitAsync(RunConfigJson.Parse(await ReadBodyAsync(request, ct), "request body"), ct);
         var location = $"/runs/{submission.RunId}";
         return submission.Started ? Results.Accepted(location, submission) : Results.Ok(submission);
+    }
+
+    static async Task<IResult> ListAsync(IRunStore store, CancellationToken ct, string? limit = null)
+    {
+        var count = DefaultLimit;
+        if (limit is not null && (!int.TryParse(limit, out count) || count is < 1 or > MaxLimit))
+            throw new InvalidInputException($"query parameter limit '{limit}' must be a whole number from 1 to {MaxLimit}");
+        return Results.Ok(await store.ListRecentAsync(count, ct));
     }
 
     static async Task<IResult> GetAsync(string runId, IRunStore store, CancellationToken ct) =>
@@ -49,7 +60,7 @@ public static class RunsApi
         }
     }
 
-    static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    internal static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
         const int limit = RunSubmissions.MaxBodyBytes;
         if (request.ContentLength > limit)

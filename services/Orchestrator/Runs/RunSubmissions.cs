@@ -1,3 +1,4 @@
+using OneShotGee.Orchestrator.Sweeps;
 using OneShotGee.Orchestrator.Workflows;
 using OneShotGee.Pipeline;
 using OneShotGee.Pipeline.Config;
@@ -10,20 +11,35 @@ public sealed record Submission(string RunId, bool Started);
 
 /// <summary>
 /// A run request from POST /runs or the <c>gee-runs</c> topic: validated like <c>oneshotgee run</c> validates run.json,
-/// recorded as pending, then scheduled with the run id (given, or derived from the config's hash as the CLI does)
+/// its model and data locations checked against <see cref="RunsOptions.AllowedRoots"/>, recorded as pending, then scheduled with the run id (given, or derived from the config's hash as the CLI does)
 /// as the workflow instance id, so a repeated or redelivered request does not start a second run.
 /// </summary>
-public sealed class RunSubmissions(IRunScheduler scheduler, RunRecorder recorder)
+public sealed class RunSubmissions(IRunScheduler scheduler, RunRecorder recorder, RunsOptions options)
 {
     /// <summary>A run config is a few KiB; anything near this is not one.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
     public async Task<Submission> SubmitAsync(RunConfig config, CancellationToken ct)
     {
-        GeeRun.Plan(config);
+        Validate(config);
         var runId = RunRecord.ValidateRunId(config.RunId ?? $"gee-{config.ContentSha256()[..12]}");
         var configJson = config.ToJson();
         await recorder.CreatedAsync(runId, configJson, ct);
         return new Submission(runId, await scheduler.TryScheduleAsync(new GeeRunInput(runId, configJson), ct));
+    }
+
+    /// <summary>Every child run is validated and recorded as pending before the sweep is scheduled under its id.</summary>
+    public async Task<Submission> SubmitSweepAsync(SweepRequest request, string requestSha256, CancellationToken ct)
+    {
+        var sweep = request.Expand(requestSha256);
+        foreach (var run in sweep.Runs) Validate(RunConfigJson.Parse(run.ConfigJson, $"sweep point '{run.RunId}'"));
+        foreach (var run in sweep.Runs) await recorder.CreatedAsync(run.RunId, run.ConfigJson, ct);
+        return new Submission(sweep.SweepId, await scheduler.TryScheduleSweepAsync(sweep, ct));
+    }
+
+    void Validate(RunConfig config)
+    {
+        GeeRun.Plan(config);
+        options.AllowedRoots().Check(config);
     }
 }

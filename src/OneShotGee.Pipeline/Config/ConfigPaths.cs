@@ -1,0 +1,37 @@
+using System.Text.Json.Nodes;
+
+namespace OneShotGee.Pipeline.Config;
+
+/// <summary>A file system location named in a run config: where (e.g. <c>data.input_path</c>) and what was written there.</summary>
+public sealed record ConfigPath(string Field, string Value);
+
+/// <summary>
+/// The locations a run config makes a run read: the model, and the data files of <c>data</c>, <c>held_out</c> and
+/// <c>evaluation</c>. Output locations and the train section's paths are not listed: the pipeline steps set them inside
+/// the run directory, whatever the config says.
+/// </summary>
+public static class ConfigPaths
+{
+    /// <summary>PrepareOptions settings that name files to read (snake_case, as in run.json).</summary>
+    public static IReadOnlyList<string> PrepareKeys { get; } = ["input_path", "lexicon_path"];
+
+    /// <summary>EvaluationOptions settings that name files or directories to read.</summary>
+    public static IReadOnlyList<string> EvaluationKeys { get; } = ["data_directory", "paired_prompts", "held_out_text", "gsm8k_path", "math500_path"];
+
+    /// <summary>The model unless it is the built-in demo model.</summary>
+    public static ConfigPath? Model(RunConfig config) => config.Model == DemoModel ? null : new ConfigPath("model", config.Model);
+
+    public const string DemoModel = "demo";
+
+    public static IEnumerable<ConfigPath> Data(RunConfig config) =>
+    [
+        .. In(config.Data, "data", PrepareKeys),
+        .. In(config.HeldOut, "held_out", PrepareKeys),
+        .. In(config.Evaluation, "evaluation", EvaluationKeys),
+    ];
+
+    static IEnumerable<ConfigPath> In(JsonObject? section, string name, IReadOnlyList<string> keys) =>
+        keys.Select(key => (key, value: section?[key]))
+            .Where(p => p.value is JsonValue v && v.TryGetValue<string>(out _))
+            .Select(p => new ConfigPath($"{name}.{p.key}", p.value!.GetValue<string>()));
+}
