@@ -12,7 +12,7 @@ namespace OneShotGee.Orchestrator;
 public static class OrchestratorExtensions
 {
     /// <summary>
-    /// Registers the GEE run workflow and its activities with the Dapr workflow worker (which keeps retrying quietly
+    /// Registers the GEE run workflow and its orchestrator-local activities (the steps run on the worker apps) with the Dapr workflow worker (which keeps retrying quietly
     /// while no sidecar answers), the run store (<c>Runs:Store</c> = <c>local</c> or <c>dapr</c>) and the run API's services.
     /// </summary>
     public static WebApplicationBuilder AddOrchestrator(this WebApplicationBuilder builder)
@@ -26,8 +26,8 @@ public static class OrchestratorExtensions
         builder.Services.AddDaprWorkflow(workflows =>
         {
             workflows.RegisterWorkflow<GeeRunWorkflow>();
-            workflows.RegisterActivity<StartRunActivity>();
-            workflows.RegisterActivity<RunStepActivity>();
+            workflows.RegisterActivity<RecordRunActivity>();
+            workflows.RegisterActivity<PublishRunCompletedActivity>();
         });
         builder.Services.AddSingleton<IRunStore>(services => options.Store switch
         {
@@ -35,6 +35,7 @@ public static class OrchestratorExtensions
             _ => new LocalRunStore(options.RecordsDirectory),
         });
         builder.Services.AddSingleton<RunRecorder>();
+        builder.Services.AddSingleton<IRunEvents, DaprRunEvents>();
         builder.Services.AddSingleton<IRunScheduler, DaprRunScheduler>();
         builder.Services.AddSingleton<RunSubmissions>();
         return builder;
