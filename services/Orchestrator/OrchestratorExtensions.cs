@@ -12,7 +12,7 @@ namespace OneShotGee.Orchestrator;
 public static class OrchestratorExtensions
 {
     /// <summary>
-    /// Registers the GEE run workflow and its activities with the Dapr workflow worker (which keeps retrying quietly
+    /// Registers the GEE run workflow and its orchestrator-local activities (the steps run on the worker apps) with the Dapr workflow worker (which keeps retrying quietly
     /// while no sidecar answers), the run store (<c>Runs:Store</c> = <c>local</c> or <c>dapr</c>) and the run API's services.
     /// </summary>
     public static WebApplicationBuilder AddOrchestrator(this WebApplicationBuilder builder)
@@ -27,8 +27,8 @@ public static class OrchestratorExtensions
         {
             workflows.RegisterWorkflow<GeeRunWorkflow>();
             workflows.RegisterWorkflow<GeeSweepWorkflow>();
-            workflows.RegisterActivity<StartRunActivity>();
-            workflows.RegisterActivity<RunStepActivity>();
+            workflows.RegisterActivity<RecordRunActivity>();
+            workflows.RegisterActivity<PublishRunCompletedActivity>();
         });
         builder.Services.AddSingleton<IRunStore>(services => options.Store switch
         {
@@ -36,6 +36,7 @@ public static class OrchestratorExtensions
             _ => new LocalRunStore(options.RecordsDirectory),
         });
         builder.Services.AddSingleton<RunRecorder>();
+        builder.Services.AddSingleton<IRunEvents, DaprRunEvents>();
         builder.Services.AddSingleton<IRunScheduler, DaprRunScheduler>();
         builder.Services.AddSingleton<RunSubmissions>();
         return builder;

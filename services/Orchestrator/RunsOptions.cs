@@ -2,16 +2,13 @@ using OneShotGee.Pipeline.Config;
 
 namespace OneShotGee.Orchestrator;
 
-/// <summary>The <c>Runs</c> configuration section: where runs are executed and where their records are kept.</summary>
+/// <summary>The <c>Runs</c> configuration section: where run records are kept.</summary>
 public sealed record RunsOptions
 {
     public const string Section = "Runs", LocalStore = "local", DaprStore = "dapr";
 
-    /// <summary>Run directories live at <c>Root/&lt;run id&gt;</c>, the same layout as <c>oneshotgee run</c>'s output.</summary>
+    /// <summary>Local run records live below it (steps run on the worker apps, in their own work roots).</summary>
     public string Root { get; init; } = "runs";
-
-    /// <summary>Where the demo model is built and cached; null: the library's default cache.</summary>
-    public string? DemoCache { get; init; }
 
     /// <summary><c>local</c>: JSON records under <c>Root/records</c>; <c>dapr</c>: the Dapr state store <see cref="StateStore"/>.</summary>
     public string Store { get; init; } = LocalStore;
@@ -31,6 +28,4 @@ public sealed record RunsOptions
     public AllowedRoots AllowedRoots() => new(AllowedModelRoots, AllowedDataRoots, Environment.CurrentDirectory);
 
     public string RecordsDirectory => Path.Combine(Root, "records");
-
-    public string RunDirectory(string runId) => Path.Combine(Root, runId);
 }

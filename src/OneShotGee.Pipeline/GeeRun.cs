@@ -57,22 +57,34 @@ public static class GeeRun
         IProgress<string>? progress = null, CancellationToken ct = default)
     {
         var steps = Plan(config);
-        var model = config.Model == "demo"
-            ? DemoModelCache.EnsureBuilt(demoCacheRoot, new DemoProgress(progress), ct)
-            : Directory.Exists(config.Model) ? config.Model
-            : throw new InvalidInputException($"run config: model '{config.Model}' is not a directory (or \"demo\")");
-        var runId = config.RunId ?? $"gee-{config.ContentSha256()[..12]}";
+        var model = ResolveModel(config.Model, demoCacheRoot, progress, ct);
+        var runId = RunIdOf(config);
+        var manifest = Runner(config, runDirectory, runId)
+            .Run(steps, [ArtifactRef.Of(TrainModelStep.BaseModel, model)], resume, progress, ct);
+        var report = manifest.Step("report")!.Outputs!.Single();
+        return ReportJson.Read(Path.Combine(report.LocalPath, ReportWriter.JsonFile));
+    }
+
+    /// <summary>The runner for <paramref name="runDirectory"/>, with run.json written beside its manifest (once).</summary>
+    public static PipelineRunner Runner(RunConfig config, string runDirectory, string runId)
+    {
         var configCopy = Path.Combine(runDirectory, ConfigFile);
         if (!File.Exists(configCopy))
         {
             Directory.CreateDirectory(runDirectory);
             File.WriteAllText(configCopy, config.ToJson());
         }
-        var manifest = new PipelineRunner(runDirectory, runId, config.ContentSha256(), config.Model)
-            .Run(steps, [ArtifactRef.Of(TrainModelStep.BaseModel, model)], resume, progress, ct);
-        var report = manifest.Step("report")!.Outputs!.Single();
-        return ReportJson.Read(Path.Combine(report.LocalPath, ReportWriter.JsonFile));
+        return new PipelineRunner(runDirectory, runId, config.ContentSha256(), config.Model);
     }
+
+    /// <summary>The base model's directory: the demo model (built once into its cache) or the model directory given.</summary>
+    public static string ResolveModel(string model, string? demoCacheRoot, IProgress<string>? progress, CancellationToken ct) =>
+        model == "demo" ? DemoModelCache.EnsureBuilt(demoCacheRoot, new DemoProgress(progress), ct)
+        : Directory.Exists(model) ? Path.GetFullPath(model)
+        : throw new InvalidInputException($"run config: model '{model}' is not a directory (or \"demo\")");
+
+    /// <summary>The run id: the config's own, else one derived from its content hash.</summary>
+    public static string RunIdOf(RunConfig config) => config.RunId ?? $"gee-{config.ContentSha256()[..12]}";
 
     sealed class DemoProgress(IProgress<string>? lines) : IProgress<PretrainProgress>
     {

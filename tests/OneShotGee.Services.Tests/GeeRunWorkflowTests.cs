@@ -1,7 +1,10 @@
+using System.Text.Json;
 using Dapr.Workflow;
 using OneShotGee.Orchestrator.Workflows;
 using OneShotGee.Pipeline.Artifacts;
 using OneShotGee.Pipeline.Config;
+using OneShotGee.Pipeline.Remote;
+using OneShotGee.Workers;
 
 namespace OneShotGee.Services.Tests;
 
@@ -11,7 +14,7 @@ public sealed class GeeRunWorkflowTests
     // run.json's default variants are "em" (lambda 0) and "gee" (lambda 3): two variants, no held-out set.
     static readonly GeeRunInput Input = new("run-1", new RunConfig().ToJson());
 
-    static ArtifactRef Ref(string name) => new(name, $"file:///runs/run-1/{name}", 1, new string('0', 64));
+    static ArtifactRef Ref(string name) => new(name, $"dapr://artifacts/runs/run-1/{name}", 1, new string('0', 64));
 
     /// <summary>What each step produces (names as the pipeline steps document them).</summary>
     static IReadOnlyList<ArtifactRef> OutputsOf(string step) => step switch
@@ -26,39 +29,76 @@ public sealed class GeeRunWorkflowTests
 
     static object Answer(string activity, object? input, string? failingStep = null) => (activity, input) switch
     {
-        (nameof(StartRunActivity), GeeRunInput) => Ref("base-model"),
-        (nameof(RunStepActivity), StepInput step) when step.Step == failingStep => throw new IOException("disk full"),
-        (nameof(RunStepActivity), StepInput step) => OutputsOf(step.Step),
+        (nameof(RecordRunActivity), RunUpdate) or (nameof(PublishRunCompletedActivity), RunCompletedEvent) => true,
+        (nameof(ResolveBaseModelActivity), BaseModelRequest { Model: "demo" }) => Ref("base-model"),
+        (_, StepRequest step) when step.Step == failingStep => throw new IOException("disk full"),
+        (_, StepRequest step) => OutputsOf(step.Step),
         _ => throw new InvalidOperationException($"unexpected activity {activity}"),
     };
 
+    static List<(string Activity, StepRequest Request, WorkflowTaskOptions Options)> StepCalls(RecordingWorkflowContext context) =>
+        [.. context.Calls.Where(c => c.Input is StepRequest).Select(c => (c.Activity, (StepRequest)c.Input!, c.Options!))];
+
     [Fact]
-    public async Task Two_variants_run_every_step_in_order_with_the_artifacts_each_needs()
+    public async Task Every_step_runs_in_order_on_its_app_with_the_artifacts_it_needs()
     {
         var context = new RecordingWorkflowContext((a, i) => Answer(a, i));
         var result = await new GeeRunWorkflow().RunAsync(context, Input);
 
-        Assert.Equal(nameof(StartRunActivity), context.Calls[0].Activity);
-        var steps = context.Calls.Skip(1).Select(c => Assert.IsType<StepInput>(c.Input)).ToList();
-        Assert.All(context.Calls.Skip(1), c => Assert.Equal(nameof(RunStepActivity), c.Activity));
+        var resolve = context.Calls.First(c => c.Activity != nameof(RecordRunActivity));
+        Assert.Equal(nameof(ResolveBaseModelActivity), resolve.Activity);
+        Assert.Equal("trainer", resolve.Options?.TargetAppId);
+        var steps = StepCalls(context);
         Assert.Equal(
-            ["prepare-train-data", "evaluate-baseline", "train-em", "evaluate-em", "train-gee", "evaluate-gee", "report"],
-            steps.Select(s => s.Step));
-        string[] Needs(string step) => [.. steps.Single(s => s.Step == step).Inputs.Select(a => a.Name)];
+            [
+                ("prepare-train-data", "PrepareDataActivity", "dataprep"), ("evaluate-baseline", "EvaluateModelActivity", "evaluator"),
+                ("train-em", "TrainModelActivity", "trainer"), ("evaluate-em", "EvaluateModelActivity", "evaluator"),
+                ("train-gee", "TrainModelActivity", "trainer"), ("evaluate-gee", "EvaluateModelActivity", "evaluator"),
+                ("report", "WriteReportActivity", "evaluator"),
+            ],
+            steps.Select(s => (s.Request.Step, s.Activity, s.Options.TargetAppId)));
+        string[] Needs(string step) => [.. steps.Single(s => s.Request.Step == step).Request.Inputs.Select(a => a.Name)];
         Assert.Empty(Needs("prepare-train-data"));
         Assert.Equal(["base-model"], Needs("evaluate-baseline"));
         Assert.Equal(["base-model", "train-data"], Needs("train-em"));
-        Assert.Equal(["model-em"], Needs("evaluate-em"));
-        Assert.Equal(["base-model", "train-data"], Needs("train-gee"));
         Assert.Equal(["model-gee"], Needs("evaluate-gee"));
         Assert.Equal(["eval-baseline", "eval-em", "eval-gee", "metrics-em", "metrics-gee"], Needs("report"));
-        Assert.Equal(Ref("model-gee"), steps.Single(s => s.Step == "evaluate-gee").Inputs.Single());
-        Assert.All(steps, s => Assert.Equal(Input.ConfigJson, s.ConfigJson));
+        Assert.Equal(Ref("model-gee"), steps.Single(s => s.Request.Step == "evaluate-gee").Request.Inputs.Single());
+        Assert.All(steps, s => Assert.Equal(Input.ConfigJson, s.Request.ConfigJson));
 
-        Assert.Equal(["start", .. steps.Select(s => s.Step), "completed"], context.Statuses);
+        Assert.Equal(["start", .. steps.Select(s => s.Request.Step), "completed"], context.Statuses);
         Assert.Equal("run-1", result.RunId);
-        Assert.Contains(Ref("report"), result.Artifacts);
         Assert.Equal(10, result.Artifacts.Count); // base model, train data, 3 evaluations, 2 models, 2 metrics, report
+        var published = Assert.IsType<RunCompletedEvent>(context.Calls[^1].Input);
+        Assert.Equal(nameof(PublishRunCompletedActivity), context.Calls[^1].Activity);
+        Assert.Equal(("run-1", "completed", null), (published.RunId, published.Status, published.Error));
+        Assert.Equal(result.Artifacts, published.Artifacts);
+    }
+
+    [Fact]
+    public async Task Each_stage_is_recorded_started_then_completed_with_its_outputs_by_the_local_activity()
+    {
+        var context = new RecordingWorkflowContext((a, i) => Answer(a, i));
+        await new GeeRunWorkflow().RunAsync(context, Input);
+
+        var updates = context.Calls.Where(c => c.Activity == nameof(RecordRunActivity)).Select(c => Assert.IsType<RunUpdate>(c.Input)).ToList();
+        Assert.Equal(16, updates.Count); // start + 7 steps, each started and completed
+        Assert.Equal(("start", StageEvent.Started), (updates[0].Stage, updates[0].Event));
+        Assert.Equal(["base-model"], updates[1].Outputs!.Select(o => o.Name));
+        Assert.Equal(("train-gee", StageEvent.Completed), (updates[11].Stage, updates[11].Event));
+        Assert.Equal(["model-gee", "metrics-gee"], updates[11].Outputs!.Select(o => o.Name));
+        Assert.All(context.Calls.Where(c => c.Activity is nameof(RecordRunActivity) or nameof(PublishRunCompletedActivity)),
+            c => Assert.Null(c.Options?.TargetAppId));
+    }
+
+    [Fact]
+    public async Task Messages_carry_references_only_and_stay_small()
+    {
+        var context = new RecordingWorkflowContext((a, i) => Answer(a, i));
+        await new GeeRunWorkflow().RunAsync(context, Input);
+
+        // The config (~1 KiB) plus at most five references: far below the sidecar's 4 MiB limit, whatever the artifacts weigh.
+        Assert.All(context.Calls, c => Assert.InRange(JsonSerializer.SerializeToUtf8Bytes(c.Input).Length, 1, Input.ConfigJson.Length + 2048));
     }
 
     [Fact]
@@ -69,13 +109,14 @@ public sealed class GeeRunWorkflowTests
 
         foreach (var (_, input, options) in context.Calls)
         {
-            var isTraining = input is StepInput { Step: var step } && step.StartsWith("train-");
+            var isTraining = input is StepRequest { Step: var step } && step.StartsWith("train-");
             Assert.Equal(isTraining ? 5 : 3, options?.RetryPolicy?.MaxNumberOfAttempts);
+            Assert.Equal(isTraining ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(5), options?.RetryPolicy?.FirstRetryInterval);
         }
     }
 
     [Fact]
-    public async Task A_failing_activity_fails_the_workflow_with_its_stage_and_nothing_runs_after_it()
+    public async Task A_failing_step_is_recorded_and_published_as_failed_and_nothing_runs_after_it()
     {
         var context = new RecordingWorkflowContext((a, i) => Answer(a, i, failingStep: "train-gee"));
 
@@ -83,7 +124,13 @@ public sealed class GeeRunWorkflowTests
 
         Assert.Contains("disk full", error.FailureDetails.ErrorMessage);
         Assert.Equal("failed at train-gee", context.Statuses[^1]);
-        Assert.Equal("train-gee", Assert.IsType<StepInput>(context.Calls[^1].Input).Step);
+        Assert.Equal("train-gee", StepCalls(context)[^1].Request.Step);
+        var failed = Assert.IsType<RunUpdate>(context.Calls[^2].Input);
+        Assert.Equal(("train-gee", StageEvent.Failed, "disk full"), (failed.Stage, failed.Event, failed.Error));
+        var published = Assert.IsType<RunCompletedEvent>(context.Calls[^1].Input);
+        Assert.Equal(("failed", "train-gee: disk full"), (published.Status, published.Error));
+        Assert.Contains(published.Artifacts, a => a.Name == "model-em"); // what finished before the failure
+        Assert.DoesNotContain(published.Artifacts, a => a.Name == "report");
     }
 
     [Fact]
@@ -95,7 +142,7 @@ public sealed class GeeRunWorkflowTests
         await new GeeRunWorkflow().RunAsync(first, Input);
         await new GeeRunWorkflow().RunAsync(second, Input);
 
-        Assert.Equal(17, first.Actions.Count); // 8 activity calls; statuses: start, 7 steps, completed
+        Assert.Equal(34, first.Actions.Count); // 25 activity calls (16 records, resolve, 7 steps, publish); 9 statuses
         Assert.Equal(first.Actions, second.Actions);
     }
 }

@@ -8,10 +8,12 @@ namespace OneShotGee.Services.Tests;
 /// <summary>
 /// A workflow context without Dapr: activity calls are answered by <c>activities</c> (an exception there becomes the
 /// <see cref="WorkflowTaskFailedException"/> Dapr raises for a failed activity), and every action the workflow takes
-/// (status changes, activity calls with their JSON inputs and retry attempts) is recorded in order.
+/// (status changes, activity calls with their JSON inputs, target app and retry attempts) is recorded in order.
 /// </summary>
-sealed class RecordingWorkflowContext(Func<string, object?, object> activities) : WorkflowContext
+sealed class RecordingWorkflowContext(Func<string, object?, Task<object>> activities) : WorkflowContext
 {
+    public RecordingWorkflowContext(Func<string, object?, object> answer) : this((a, i) => Task.FromResult(answer(a, i))) { }
+
     public List<string> Actions { get; } = [];
     public List<(string Activity, object? Input, WorkflowTaskOptions? Options)> Calls { get; } = [];
     public List<string> Statuses { get; } = [];
@@ -38,16 +40,17 @@ sealed class RecordingWorkflowContext(Func<string, object?, object> activities) 
     public override DateTime CurrentUtcDateTime => new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
     public override bool IsReplaying => false;
 
-    public override Task<T> CallActivityAsync<T>(string name, object? input = null, WorkflowTaskOptions? options = null)
+    public override async Task<T> CallActivityAsync<T>(string name, object? input = null, WorkflowTaskOptions? options = null)
     {
         Calls.Add((name, input, options));
-        Actions.Add($"call {name} {JsonSerializer.Serialize(input)} attempts={options?.RetryPolicy?.MaxNumberOfAttempts}");
-        try { return Task.FromResult((T)activities(name, input)); }
+        Actions.Add($"call {name} {JsonSerializer.Serialize(input)} app={options?.TargetAppId} attempts={options?.RetryPolicy?.MaxNumberOfAttempts}");
+        object result;
+        try { result = await activities(name, input); }
         catch (Exception e)
         {
-            return Task.FromException<T>(new WorkflowTaskFailedException(
-                $"activity '{name}' failed", new WorkflowTaskFailureDetails(e.GetType().FullName!, e.Message, "")));
+            throw new WorkflowTaskFailedException($"activity '{name}' failed", new WorkflowTaskFailureDetails(e.GetType().FullName!, e.Message, ""));
         }
+        return (T)result;
     }
 
     public override Task CallActivityAsync(string name, object? input = null, WorkflowTaskOptions? options = null) =>

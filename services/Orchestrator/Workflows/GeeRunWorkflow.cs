@@ -1,57 +1,79 @@
 using Dapr.Workflow;
-using OneShotGee.Orchestrator.Runs;
 using OneShotGee.Pipeline;
 using OneShotGee.Pipeline.Artifacts;
+using OneShotGee.Pipeline.Config;
+using OneShotGee.Pipeline.Remote;
 using OneShotGee.Pipeline.Runs;
 using OneShotGee.Pipeline.Steps;
+using OneShotGee.Workers;
 
 namespace OneShotGee.Orchestrator.Workflows;
 
 /// <summary>
-/// The GEE run as a Dapr workflow: start (run directory, base model) → prepare → baseline evaluation → train and
-/// evaluate each variant → report, one activity per step of <see cref="GeeRun.Plan"/>, in the plan's order. It only
-/// plans (pure computation on the config) and routes artifact references; the activities do the I/O, so replays
-/// are deterministic. The custom status is the current stage.
+/// The GEE run as a Dapr workflow: resolve the base model (trainer) → prepare (dataprep) → baseline evaluation
+/// (evaluator) → train (trainer) and evaluate each variant → report (evaluator), one cross-app activity per step of
+/// <see cref="GeeRun.Plan"/> (<see cref="StepRoute"/>), then "run completed" on pub/sub, also when a step failed.
+/// It only plans (pure computation on the config) and routes artifact references; activities do the I/O, the run
+/// record included, so replays are deterministic. The custom status is the current stage.
 /// </summary>
 public sealed class GeeRunWorkflow : Workflow<GeeRunInput, GeeRunResult>
 {
     /// <summary>Short steps: a few quick retries for transient failures (a busy disk, a restarted host).</summary>
-    static readonly WorkflowTaskOptions StepRetry = new(new WorkflowRetryPolicy(
-        maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromSeconds(5), backoffCoefficient: 2));
+    static readonly WorkflowRetryPolicy StepRetry = new(maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromSeconds(5), backoffCoefficient: 2);
 
     /// <summary>Training is long and resumes from its latest checkpoint on retry, so it gets more, slower attempts.</summary>
-    static readonly WorkflowTaskOptions TrainRetry = new(new WorkflowRetryPolicy(
-        maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(30), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(10)));
+    static readonly WorkflowRetryPolicy TrainRetry = new(
+        maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(30), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(10));
+
+    static readonly WorkflowTaskOptions Local = new(StepRetry);
 
     public const string StartStage = "start", CompletedStage = "completed";
 
     public override async Task<GeeRunResult> RunAsync(WorkflowContext context, GeeRunInput input)
     {
-        var steps = GeeRun.Plan(RunConfigJson.Parse(input.ConfigJson, $"run '{input.RunId}' config"));
+        var config = RunConfig.Parse(input.ConfigJson, $"run '{input.RunId}' config");
+        var steps = GeeRun.Plan(config);
         var stage = StartStage;
+        var artifacts = new Dictionary<string, ArtifactRef>();
         try
         {
             context.SetCustomStatus(stage);
-            var baseModel = await context.CallActivityAsync<ArtifactRef>(nameof(StartRunActivity), input, StepRetry);
-            var artifacts = new Dictionary<string, ArtifactRef> { [baseModel.Name] = baseModel };
+            await Record(context, new RunUpdate(input.RunId, stage, StageEvent.Started));
+            var baseModel = await context.CallActivityAsync<ArtifactRef>(StepRoute.ResolveBaseModel.Activity,
+                new BaseModelRequest(input.RunId, config.Model), Remote(StepRoute.ResolveBaseModel, StepRetry));
+            artifacts[baseModel.Name] = baseModel;
+            await Record(context, new RunUpdate(input.RunId, stage, StageEvent.Completed, [baseModel]));
             foreach (var step in steps)
             {
                 stage = step.Name;
                 context.SetCustomStatus(stage);
-                var needs = step.Needs.Select(name => artifacts[name]).ToList();
-                var outputs = await context.CallActivityAsync<IReadOnlyList<ArtifactRef>>(
-                    nameof(RunStepActivity), new StepInput(input.RunId, input.ConfigJson, step.Name, needs), RetryFor(step));
+                await Record(context, new RunUpdate(input.RunId, stage, StageEvent.Started));
+                var route = StepRoute.For(step);
+                var request = new StepRequest(input.RunId, input.ConfigJson, step.Name, [.. step.Needs.Select(name => artifacts[name])]);
+                var outputs = await context.CallActivityAsync<IReadOnlyList<ArtifactRef>>(route.Activity, request, Remote(route, RetryFor(step)));
                 foreach (var output in outputs) artifacts[output.Name] = output;
+                await Record(context, new RunUpdate(input.RunId, stage, StageEvent.Completed, outputs));
             }
             context.SetCustomStatus(CompletedStage);
+            await context.CallActivityAsync<bool>(nameof(PublishRunCompletedActivity),
+                new RunCompletedEvent(input.RunId, RunCompletedEvent.Completed, [.. artifacts.Values]), Local);
             return new GeeRunResult(input.RunId, [.. artifacts.Values]);
         }
-        catch (WorkflowTaskFailedException)
+        catch (WorkflowTaskFailedException e)
         {
             context.SetCustomStatus($"failed at {stage}");
+            var error = e.FailureDetails.ErrorMessage;
+            await Record(context, new RunUpdate(input.RunId, stage, StageEvent.Failed, Error: error));
+            await context.CallActivityAsync<bool>(nameof(PublishRunCompletedActivity),
+                new RunCompletedEvent(input.RunId, RunCompletedEvent.Failed, [.. artifacts.Values], $"{stage}: {error}"), Local);
             throw;
         }
     }
 
-    static WorkflowTaskOptions RetryFor(IPipelineStep step) => step is TrainModelStep ? TrainRetry : StepRetry;
+    static Task Record(WorkflowContext context, RunUpdate update) =>
+        context.CallActivityAsync<bool>(nameof(RecordRunActivity), update, Local);
+
+    static WorkflowTaskOptions Remote(StepRoute route, WorkflowRetryPolicy retry) => new(retry, route.AppId);
+
+    static WorkflowRetryPolicy RetryFor(IPipelineStep step) => step is TrainModelStep ? TrainRetry : StepRetry;
 }

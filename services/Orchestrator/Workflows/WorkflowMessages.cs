@@ -3,13 +3,21 @@ using OneShotGee.Pipeline.Artifacts;
 namespace OneShotGee.Orchestrator.Workflows;
 
 // Everything the workflow passes is small: the run config (a few KiB) and artifact references, never payloads,
-// so each dispatch stays far below the sidecar's 4 MiB body limit.
+// so each dispatch stays far below the sidecar's 4 MiB body limit. Steps travel as Pipeline.Remote.StepRequest.
 
 /// <summary>The workflow's input; <see cref="RunId"/> is also its instance id.</summary>
 public sealed record GeeRunInput(string RunId, string ConfigJson);
 
-/// <summary>One pipeline step to execute: its name in the plan of <see cref="ConfigJson"/> and the artifacts it needs.</summary>
-public sealed record StepInput(string RunId, string ConfigJson, string Step, IReadOnlyList<ArtifactRef> Inputs);
-
 /// <summary>The finished run: every artifact by the time the report was written.</summary>
 public sealed record GeeRunResult(string RunId, IReadOnlyList<ArtifactRef> Artifacts);
+
+public enum StageEvent { Started, Completed, Failed }
+
+/// <summary>A change of the run record: a stage (<c>start</c> or a step) started, completed with outputs, or failed.</summary>
+public sealed record RunUpdate(string RunId, string Stage, StageEvent Event, IReadOnlyList<ArtifactRef>? Outputs = null, string? Error = null);
+
+/// <summary>Published to <c>gee-run-completed</c> when a run ends; <see cref="Status"/> is <c>completed</c> or <c>failed</c>.</summary>
+public sealed record RunCompletedEvent(string RunId, string Status, IReadOnlyList<ArtifactRef> Artifacts, string? Error = null)
+{
+    public const string Completed = "completed", Failed = "failed";
+}

@@ -42,6 +42,23 @@ public sealed record RunConfig
         }
     }
 
+    /// <summary>run.json content received from elsewhere (HTTP, pub/sub, a workflow message); <paramref name="source"/> names it in errors.</summary>
+    public static RunConfig Parse(ReadOnlySpan<byte> json, string source)
+    {
+        if (json.IsEmpty) throw new InvalidInputException($"{source} is empty; send the run config (run.json) as JSON");
+        try
+        {
+            return JsonSerializer.Deserialize<RunConfig>(json, JsonOverlay.Json)
+                   ?? throw new InvalidInputException($"{source} is null; send the run config (run.json) as a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidInputException($"{source} is not a valid run config: {e.Message}", e);
+        }
+    }
+
+    public static RunConfig Parse(string json, string source) => Parse(Encoding.UTF8.GetBytes(json), source);
+
     public string ToJson() => JsonSerializer.Serialize(this, JsonOverlay.Json);
 
     public string ContentSha256() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToJson())));

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OneShotGee.Core;
+using OneShotGee.Pipeline.Remote;
+
+namespace OneShotGee.Workers;
+
+/// <summary>
+/// <c>POST /steps/{activity}</c> with a <see cref="StepRequest"/> (JSON) runs the step here, as the workflow activity of
+/// that name would, and answers the stored outputs' references: the same work without a workflow, for direct use.
+/// </summary>
+public static class StepEndpoints
+{
+    /// <summary>A request is a run config (at most 64 KiB) and a few references.</summary>
+    public const int MaxBodyBytes = 256 * 1024;
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
+
+    public static IEndpointRouteBuilder MapStepEndpoints(this IEndpointRouteBuilder app, params string[] activities)
+    {
+        app.MapPost("/steps/{activity}", async (string activity, HttpRequest http, StepWorker worker, CancellationToken ct) =>
+        {
+            if (!activities.Contains(activity))
+                return Results.Problem($"this app runs {string.Join(", ", activities)}, not '{activity}'", statusCode: StatusCodes.Status404NotFound);
+            var request = await ReadAsync(http, ct);
+            return Results.Ok(await worker.RunAsync(activity, request, ct));
+        });
+        return app;
+    }
+
+    static async Task<StepRequest> ReadAsync(HttpRequest http, CancellationToken ct)
+    {
+        if (http.ContentLength > MaxBodyBytes)
+            throw new InvalidInputException($"request body has {http.ContentLength} bytes; a step request may have at most {MaxBodyBytes}");
+        using var body = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await http.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (body.Length + read > MaxBodyBytes) throw new InvalidInputException($"request body exceeds {MaxBodyBytes} bytes, the most a step request may have");
+            body.Write(chunk, 0, read);
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<StepRequest>(body.ToArray(), Json)
+                   ?? throw new InvalidInputException("request body is null; send a step request (runId, configJson, step, inputs)");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidInputException($"request body is not a valid step request: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using OneShotGee.Core;
+using OneShotGee.Pipeline.Artifacts;
+using OneShotGee.Pipeline.Config;
+using OneShotGee.Pipeline.Runs;
+using OneShotGee.Pipeline.State;
+
+namespace OneShotGee.Pipeline.Remote;
+
+/// <summary>
+/// Executes one step of a run on this host: inputs from the artifact store (or intact local files) are made local,
+/// the step runs through <see cref="PipelineRunner"/> (as in <c>oneshotgee run</c>) in <c>workRoot/runs/&lt;run id&gt;</c>
+/// with resume, and its outputs are stored under <c>runs/&lt;run id&gt;/&lt;artifact name&gt;</c>. Safe to retry: a step
+/// completed here is not run again, training continues from its latest checkpoint, and stored outputs are not re-sent.
+/// </summary>
+public sealed class StepExecutor(IArtifactStore store, string workRoot)
+{
+    public string WorkRoot { get; } = Path.GetFullPath(workRoot);
+
+    /// <summary>The step <paramref name="request"/> names, from the plan of its config.</summary>
+    public static IPipelineStep StepOf(StepRequest request) => StepOf(request, ConfigOf(request));
+
+    public async Task<IReadOnlyList<ArtifactRef>> ExecuteAsync(StepRequest request, IProgress<string>? progress = null, CancellationToken ct = default)
+    {
+        var config = ConfigOf(request);
+        var step = StepOf(request, config);
+        var cache = new ArtifactCache(store, Path.Combine(WorkRoot, "cache"));
+        var inputs = new List<ArtifactRef>();
+        foreach (var input in request.Inputs) inputs.Add(await cache.LocalAsync(input, ct));
+
+        var runner = GeeRun.Runner(config, Path.Combine(WorkRoot, "runs", request.RunId), request.RunId);
+        var manifest = await Task.Run(() => runner.Run([step], inputs, resume: true, progress, ct), ct);
+
+        var stored = new List<ArtifactRef>();
+        foreach (var output in manifest.Step(step.Name)!.Outputs!)
+            stored.Add(await store.PutOnceAsync($"runs/{request.RunId}/{output.Name}", output, Path.Combine(WorkRoot, "tmp"), ct));
+        return stored;
+    }
+
+    static RunConfig ConfigOf(StepRequest request) =>
+        RunConfig.Parse(request.ConfigJson, $"run '{RunRecord.ValidateRunId(request.RunId)}' config");
+
+    static IPipelineStep StepOf(StepRequest request, RunConfig config)
+    {
+        var plan = GeeRun.Plan(config);
+        return plan.SingleOrDefault(s => s.Name == request.Step) ?? throw new InvalidInputException(
+            $"run '{request.RunId}': its plan has no step '{request.Step}'; steps: {string.Join(", ", plan.Select(s => s.Name))}");
+    }
+}
