@@ -34,7 +34,7 @@ public sealed class DaprEndToEndTests : IDisposable
             "--healthz-port", $"{FreePort()}", "--metrics-port", $"{FreePort()}"]);
         var components = WriteComponents(redisPort);
 
-        var runs = Directory.CreateDirectory(_temp.File("runs")).FullName;
+        var work = Directory.CreateDirectory(_temp.File("work")).FullName;
         Uri? orchestrator = null;
         foreach (var app in Repo.TyeApps())
         {
@@ -42,11 +42,13 @@ public sealed class DaprEndToEndTests : IDisposable
             await RunAsync("dotnet", ["build", Repo.PathOf(app.Project), "-v", "q", "-nologo"], TimeSpan.FromMinutes(5));
             Start("dotnet", ["run", "--no-build", "--no-launch-profile", "--project", Repo.PathOf(app.Project)], new()
             {
-                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{appPort}",
+                ["Urls"] = $"http://127.0.0.1:{appPort}", // overrides appsettings.json, which ASPNETCORE_URLS does not
                 ["DAPR_HTTP_PORT"] = $"{httpPort}",
                 ["DAPR_GRPC_PORT"] = $"{grpcPort}",
                 ["Runs__Store"] = "dapr",
-                ["Runs__Root"] = runs,
+                ["Worker__WorkRoot"] = Path.Combine(work, app.Id),
+                ["Worker__Store"] = "dapr",
+                ["Worker__BindingRootPath"] = _temp.File("artifacts"),
             });
             Start(tools["daprd"]!, ["--app-id", app.Id, "--app-port", $"{appPort}", "--dapr-http-port", $"{httpPort}",
                 "--dapr-grpc-port", $"{grpcPort}", "--metrics-port", $"{FreePort()}", "--resources-path", components,
@@ -90,7 +92,7 @@ public sealed class DaprEndToEndTests : IDisposable
         foreach (var file in Directory.EnumerateFiles(Repo.PathOf("components"), "*.yaml"))
             File.WriteAllText(Path.Combine(directory, Path.GetFileName(file)), File.ReadAllText(file)
                 .Replace("localhost:6379", $"127.0.0.1:{redisPort}")
-                .Replace("value: ./artifacts", $"value: {_temp.File("artifacts")}"));
+                .Replace("value: /tmp/oneshotgee/artifacts", $"value: {_temp.File("artifacts")}"));
         return directory;
     }
 
