@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OneShotGee.Core.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -35,6 +36,7 @@ public static class ServiceDefaultsExtensions
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
             .WithMetrics(metrics => metrics
                 .AddMeter(MeterName)
+                .AddInstrumentation(EnableDeviceMemory)
                 .AddView(RenamedRuntimeGauges)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
@@ -64,6 +66,13 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks(HealthPath);
         app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
+    }
+
+    // The gauges are process-wide (one meter); the first host to build its meter provider creates them.
+    static DeviceMemoryGauges EnableDeviceMemory(IServiceProvider services)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DeviceMemoryGauges).FullName!);
+        return DeviceMemoryGauges.Enable(message => logger.LogDebug("{DeviceMemory}", message));
     }
 
     // Prometheus reserves "_count" for histograms and summaries (promtool check metrics rejects these runtime gauges).
