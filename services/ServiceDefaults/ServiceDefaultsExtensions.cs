@@ -14,7 +14,8 @@ using OpenTelemetry.Trace;
 namespace OneShotGee.ServiceDefaults;
 
 /// <summary>
-/// What every OneShotGee service has: OpenTelemetry metrics and traces (Prometheus scraping at <c>/metrics</c>; OTLP
+/// What every OneShotGee service has: OpenTelemetry metrics (device memory gauges included,
+/// <see cref="DeviceMemoryGauges"/>) and traces (Prometheus scraping at <c>/metrics</c>; OTLP
 /// export only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), a <c>/healthz</c> check that needs no Dapr sidecar,
 /// ProblemDetails responses with <see cref="OneShotGee.Core.InvalidInputException"/> mapped to 400 and timeouts to 503,
 /// and, when <c>APP_API_TOKEN</c> is set, the app API token check on every other request (<see cref="AppApiTokenMiddleware"/>).

@@ -44,11 +44,8 @@ public sealed class DeviceMemoryGauges
         }
     }
 
-    /// <summary>Whether NVML answered; without it the gauges have the host series only.</summary>
-    public bool HasGpus => gpus is not null;
-
-    /// <summary>The host, then every GPU that NVML reports.</summary>
-    public IReadOnlyList<DeviceMemory> Read() => [DeviceMemory.Host(), .. gpus?.ReadMemory() ?? []];
+    // The host, then every GPU that NVML reports.
+    IReadOnlyList<DeviceMemory> Read() => [DeviceMemory.Host(), .. gpus?.ReadMemory() ?? []];
 
     IEnumerable<Measurement<long>> Measure(Func<DeviceMemory, long> value) =>
         Read().Select(d => d.Name is null

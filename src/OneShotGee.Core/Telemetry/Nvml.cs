@@ -16,6 +16,9 @@ public sealed unsafe class Nvml : IDisposable
     const int Success = 0;          // NVML_SUCCESS
     const int NameBufferSize = 96;  // NVML_DEVICE_NAME_V2_BUFFER_SIZE
 
+    static readonly string[] Exports =
+        ["nvmlInit_v2", "nvmlShutdown", "nvmlDeviceGetCount_v2", "nvmlDeviceGetHandleByIndex_v2", "nvmlDeviceGetMemoryInfo", "nvmlDeviceGetName"];
+
     readonly delegate* unmanaged<int> shutdown;
     readonly delegate* unmanaged<uint*, int> getCount;
     readonly delegate* unmanaged<uint, IntPtr*, int> getHandleByIndex;
@@ -31,9 +34,6 @@ public sealed unsafe class Nvml : IDisposable
         getMemoryInfo = (delegate* unmanaged<IntPtr, NvmlMemory*, int>)NativeLibrary.GetExport(library, "nvmlDeviceGetMemoryInfo");
         getName = (delegate* unmanaged<IntPtr, byte*, uint, int>)NativeLibrary.GetExport(library, "nvmlDeviceGetName");
     }
-
-    static readonly string[] Exports =
-        ["nvmlInit_v2", "nvmlShutdown", "nvmlDeviceGetCount_v2", "nvmlDeviceGetHandleByIndex_v2", "nvmlDeviceGetMemoryInfo", "nvmlDeviceGetName"];
 
     /// <summary>Loads <paramref name="library"/> and initialises NVML; null and the reason when either fails.</summary>
     public static Nvml? TryOpen(string library, out string? failure)
