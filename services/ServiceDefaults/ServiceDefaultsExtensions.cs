@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OneShotGee.Core.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -13,7 +14,8 @@ using OpenTelemetry.Trace;
 namespace OneShotGee.ServiceDefaults;
 
 /// <summary>
-/// What every OneShotGee service has: OpenTelemetry metrics and traces (Prometheus scraping at <c>/metrics</c>; OTLP
+/// What every OneShotGee service has: OpenTelemetry metrics (device memory gauges included,
+/// <see cref="DeviceMemoryGauges"/>) and traces (Prometheus scraping at <c>/metrics</c>; OTLP
 /// export only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), a <c>/healthz</c> check that needs no Dapr sidecar,
 /// ProblemDetails responses with <see cref="OneShotGee.Core.InvalidInputException"/> mapped to 400 and timeouts to 503,
 /// and, when <c>APP_API_TOKEN</c> is set, the app API token check on every other request (<see cref="AppApiTokenMiddleware"/>).
@@ -35,6 +37,7 @@ public static class ServiceDefaultsExtensions
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
             .WithMetrics(metrics => metrics
                 .AddMeter(MeterName)
+                .AddInstrumentation(EnableDeviceMemory)
                 .AddView(RenamedRuntimeGauges)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
@@ -64,6 +67,13 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks(HealthPath);
         app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
+    }
+
+    // The gauges are process-wide (one meter); the first host to build its meter provider creates them.
+    static DeviceMemoryGauges EnableDeviceMemory(IServiceProvider services)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DeviceMemoryGauges).FullName!);
+        return DeviceMemoryGauges.Enable(message => logger.LogDebug("{DeviceMemory}", message));
     }
 
     // Prometheus reserves "_count" for histograms and summaries (promtool check metrics rejects these runtime gauges).
