@@ -1,16 +1,3 @@
-using Dapr.Workflow;
-using OneShotGee.ServiceDefaults;
 using OneShotGee.Workers;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
-builder.AddStepWorker();
-builder.Services.AddDaprWorkflow(workflows =>
-{
-    workflows.RegisterActivity<PrepareDataActivity>();
-});
-
-var app = builder.Build();
-app.MapDefaultEndpoints();
-app.MapStepEndpoints(nameof(PrepareDataActivity));
-app.Run();
+StepWorkerHost.Run(args, AppIds.DataPrep);

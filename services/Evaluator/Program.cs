@@ -1,17 +1,3 @@
-using Dapr.Workflow;
-using OneShotGee.ServiceDefaults;
 using OneShotGee.Workers;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
-builder.AddStepWorker();
-builder.Services.AddDaprWorkflow(workflows =>
-{
-    workflows.RegisterActivity<EvaluateModelActivity>();
-    workflows.RegisterActivity<WriteReportActivity>();
-});
-
-var app = builder.Build();
-app.MapDefaultEndpoints();
-app.MapStepEndpoints(nameof(EvaluateModelActivity), nameof(WriteReportActivity));
-app.Run();
+StepWorkerHost.Run(args, AppIds.Evaluator);

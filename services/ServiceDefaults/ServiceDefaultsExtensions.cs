@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -15,8 +16,9 @@ namespace OneShotGee.ServiceDefaults;
 
 /// <summary>
 /// What every OneShotGee service has: OpenTelemetry metrics (device memory gauges included,
-/// <see cref="DeviceMemoryGauges"/>) and traces (Prometheus scraping at <c>/metrics</c>; OTLP
-/// export only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), a <c>/healthz</c> check that needs no Dapr sidecar,
+/// <see cref="DeviceMemoryGauges"/>) and traces (Prometheus scraping at <c>/metrics</c>; OTLP export only when
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), a <c>/healthz</c> check that needs no Dapr sidecar and a
+/// <c>/healthz/ready</c> one that does (<see cref="DaprSidecarHealthCheck"/>, whose changes are logged once each),
 /// ProblemDetails responses with <see cref="OneShotGee.Core.InvalidInputException"/> mapped to 400 and timeouts to 503,
 /// and, when <c>APP_API_TOKEN</c> is set, the app API token check on every other request (<see cref="AppApiTokenMiddleware"/>).
 /// </summary>
@@ -25,13 +27,34 @@ public static class ServiceDefaultsExtensions
     /// <summary>The meter and activity source the libraries and services record on (<see cref="GeeTelemetry"/>).</summary>
     public const string MeterName = GeeTelemetry.Name;
 
-    public const string HealthPath = "/healthz", MetricsPath = "/metrics";
+    /// <summary>Liveness (<c>/healthz</c>, never needs the sidecar) and readiness (<c>/healthz/ready</c>, the sidecar answers).</summary>
+    public const string HealthPath = "/healthz", ReadyPath = "/healthz/ready", MetricsPath = "/metrics";
+
+    public const string LiveTag = "live", ReadyTag = "ready";
+
+    static readonly TimeSpan SidecarProbeTimeout = TimeSpan.FromSeconds(2);
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<KnownExceptionHandler>();
-        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
+        builder.Services.AddDaprClient();
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), tags: [LiveTag])
+            .AddCheck<DaprSidecarHealthCheck>(DaprSidecarHealthCheck.Name, tags: [ReadyTag], timeout: SidecarProbeTimeout);
+        builder.Services.Configure<HealthCheckPublisherOptions>(publisher =>
+        {
+            publisher.Delay = TimeSpan.FromSeconds(2);
+            publisher.Period = TimeSpan.FromSeconds(10);
+            publisher.Predicate = check => check.Name == DaprSidecarHealthCheck.Name;
+        });
+        builder.Services.AddSingleton<IHealthCheckPublisher, SidecarStateLog>();
+        // Without a sidecar the workflow worker reconnects every few seconds, logging each failure with a stack trace;
+        // the sidecar's state is reported by /healthz/ready and SidecarStateLog instead (the health check service itself
+        // would log an error on every periodic sidecar probe).
+        builder.Logging.AddFilter("Dapr.Workflow.Worker.Grpc.GrpcProtocolHandler", LogLevel.Critical);
+        builder.Logging.AddFilter("Grpc.Net.Client.Internal.GrpcCall", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Critical);
 
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
@@ -64,7 +87,8 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<AppApiTokenMiddleware>();
-        app.MapHealthChecks(HealthPath);
+        app.MapHealthChecks(HealthPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
     }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using OneShotGee.Core;
 using OneShotGee.Pipeline.Remote;
+using OneShotGee.ServiceDefaults;
 
 namespace OneShotGee.Workers;
 
@@ -36,19 +37,10 @@ public static class StepEndpoints
 
     static async Task<StepRequest> ReadAsync(HttpRequest http, CancellationToken ct)
     {
-        if (http.ContentLength > MaxBodyBytes)
-            throw new InvalidInputException($"request body has {http.ContentLength} bytes; a step request may have at most {MaxBodyBytes}");
-        using var body = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await http.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (body.Length + read > MaxBodyBytes) throw new InvalidInputException($"request body exceeds {MaxBodyBytes} bytes, the most a step request may have");
-            body.Write(chunk, 0, read);
-        }
+        var body = await RequestBody.ReadAsync(http, MaxBodyBytes, "a step request", ct);
         try
         {
-            return JsonSerializer.Deserialize<StepRequest>(body.ToArray(), Json)
+            return JsonSerializer.Deserialize<StepRequest>(body, Json)
                    ?? throw new InvalidInputException("request body is null; send a step request (runId, configJson, step, inputs)");
         }
         catch (JsonException e)

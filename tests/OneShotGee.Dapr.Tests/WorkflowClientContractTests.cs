@@ -67,6 +67,21 @@ public sealed class WorkflowClientContractTests : IAsyncLifetime
         Assert.Equal(["GetInstance", "StartInstance", "GetInstance"], _sidecar.Workflows.Calls.Select(c => c.Method.Split('/')[^1]));
     }
 
+    [Theory]
+    [InlineData(Grpc.Core.StatusCode.Unknown)]
+    [InlineData(Grpc.Core.StatusCode.AlreadyExists)]
+    public async Task A_run_started_by_a_concurrent_request_between_check_and_start_is_not_started_here(Grpc.Core.StatusCode answer)
+    {
+        _sidecar.Workflows.AlreadyExistsCode = answer;
+        _sidecar.Workflows.AfterGetInstance = id => _sidecar.Workflows.StartedElsewhere(id, nameof(GeeRunWorkflow));
+        await using var app = Orchestrator(_sidecar.GrpcEndpoint);
+
+        Assert.False(await SchedulerOf(app).TryScheduleAsync(new GeeRunInput("bias-9", "{}"), CancellationToken.None));
+
+        Assert.Empty(_sidecar.Workflows.Started);
+        Assert.Equal(["GetInstance", "StartInstance"], _sidecar.Workflows.Calls.Select(c => c.Method.Split('/')[^1]));
+    }
+
     [Fact]
     public async Task A_sidecar_that_does_not_answer_is_a_timeout_after_the_configured_time()
     {

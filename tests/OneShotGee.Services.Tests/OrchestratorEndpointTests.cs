@@ -59,6 +59,24 @@ public sealed class OrchestratorEndpointTests
         Assert.Equal(["in"], host.Scheduler.Started.Keys);
     }
 
+    /// <summary>The workers resolve nothing against their own working directories: the scheduled config names absolute paths.</summary>
+    [Fact]
+    public async Task A_relative_data_path_is_scheduled_as_the_absolute_path_it_was_checked_as()
+    {
+        var workingDirectory = Environment.CurrentDirectory;
+        await using var host = await OrchestratorHost.StartAsync(new Dictionary<string, string?> { ["Runs:AllowedDataRoots:0"] = workingDirectory });
+        string Body(string path) => $"{{\"data\": {{\"input_path\": \"{path}\", \"synthetic\": null}}}}";
+
+        var relative = await host.Client.PostAsync("/runs", Json(Body("train.jsonl")));
+        var absolute = await host.Client.PostAsync("/runs", Json(Body(Path.Combine(workingDirectory, "train.jsonl"))));
+
+        Assert.Equal(HttpStatusCode.Accepted, relative.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, absolute.StatusCode); // the same config, so the same run id: already started
+        var scheduled = Assert.Single(host.Scheduler.Started.Values);
+        var config = RunConfig.Parse(scheduled.ConfigJson, "scheduled config");
+        Assert.Equal(Path.Combine(workingDirectory, "train.jsonl"), (string?)config.Data!["input_path"]);
+    }
+
     [Fact]
     public async Task A_run_that_cannot_reach_the_sidecar_gets_503_saying_so()
     {

@@ -21,7 +21,7 @@ namespace OneShotGee.Services.Tests;
 /// workflow, its activities answered by the real activity instances of three "hosts" (separate work roots) sharing
 /// one local artifact store. Real: planning, every step, the store, the cache, the JSON of every message. Not real:
 /// Dapr (no sidecar, no actors), so retries and cross-app routing are only checked in <see cref="GeeRunWorkflowTests"/>.
-/// The demo model comes from the default demo cache (built there once if absent, as <c>oneshotgee run</c> would).
+/// The demo model is built once into a demo cache under the test's directory, which both ways use.
 /// </summary>
 public sealed class ServicesMatchCliTests : IDisposable
 {
@@ -47,7 +47,7 @@ public sealed class ServicesMatchCliTests : IDisposable
     public async Task The_workflow_on_three_hosts_gives_the_artifacts_oneshotgee_run_gives()
     {
         var config = TinyRun();
-        GeeRun.Execute(config, Dir("cli"), resume: false);
+        GeeRun.Execute(config, Dir("cli"), resume: false, demoCacheRoot: Dir("demo-cache"));
         var cli = RunManifest.TryLoad(Dir("cli"))!.Steps.SelectMany(s => s.Outputs!).ToDictionary(a => a.Name);
 
         var store = new LocalArtifactStore(Dir("store"));
@@ -56,7 +56,7 @@ public sealed class ServicesMatchCliTests : IDisposable
         var events = new RecordingRunEvents();
         var activities = new ActivityDispatcher(
             new PrepareDataActivity(dataprep), new TrainModelActivity(trainer), new EvaluateModelActivity(evaluator), new WriteReportActivity(evaluator),
-            new ResolveBaseModelActivity(store, new WorkerOptions { WorkRoot = Dir("trainer") }, NullLogger<ResolveBaseModelActivity>.Instance),
+            new ResolveBaseModelActivity(store, new WorkerOptions { WorkRoot = Dir("trainer"), DemoCache = Dir("demo-cache") }, NullLogger<ResolveBaseModelActivity>.Instance),
             new RecordRunActivity(new RunRecorder(new LocalRunStore(Dir("records")), TimeProvider.System)),
             new PublishRunCompletedActivity(events));
         var result = await new GeeRunWorkflow().RunAsync(new RecordingWorkflowContext(activities.CallAsync), new GeeRunInput("same-run", config.ToJson()));
@@ -64,17 +64,14 @@ public sealed class ServicesMatchCliTests : IDisposable
 
         Assert.Equal(cli.Keys.Append(TrainModelStep.BaseModel).Order(), services.Keys.Order());
         Assert.All(services.Values, a => Assert.StartsWith(store.UriOf("x")[..^1], a.Uri));
-        // Bit for bit: the datasets, the base model (through the store) and the trained model.
-        foreach (var name in new[] { "train-data", "held-out", "model-gee" })
+        // Bit for bit: the datasets, the base model (through the store), the trained model and both evaluations.
+        foreach (var name in new[] { "train-data", "held-out", "model-gee", "eval-baseline", "eval-gee" })
             Assert.True(cli[name].Sha256 == services[name].Sha256, $"{name} differs");
         Assert.Equal(ArtifactRef.Of("demo", DemoModelDirectory()).Sha256, services[TrainModelStep.BaseModel].Sha256);
-
-        // evaluation.json records the evaluated model's absolute directory, which is host-specific; all else must match.
-        foreach (var name in new[] { "eval-baseline", "eval-gee" })
-            Assert.Equal(Comparable(EvaluateModelStep.Read(cli[name])), Comparable(EvaluateModelStep.Read(services[name])));
+        Assert.Equal([TrainModelStep.BaseModel, "model-gee"], new[] { "eval-baseline", "eval-gee" }.Select(n => EvaluateModelStep.Read(services[n]).Source));
         // metrics.jsonl also holds wall-clock timings and memory per step; the training curves must match.
         Assert.Equal(Curves(cli["metrics-gee"].LocalPath), Curves(services["metrics-gee"].LocalPath));
-        // The report adds its creation time and those paths and timings: compare what it reports.
+        // The report adds its creation time and the training timings: compare what it reports.
         var (cliReport, servicesReport) = (Report(cli["report"]), Report(services["report"]));
         Assert.Equal(cliReport.Models.Select(Comparable), servicesReport.Models.Select(Comparable));
         Assert.Equal(cliReport.TrainingRuns.Select(r => JsonSerializer.Serialize(r.Points)), servicesReport.TrainingRuns.Select(r => JsonSerializer.Serialize(r.Points)));
@@ -88,9 +85,9 @@ public sealed class ServicesMatchCliTests : IDisposable
         Assert.Equal(["train-gee"], RunManifest.TryLoad(Path.Combine(Dir("trainer"), "runs", "same-run"))!.Steps.Select(s => s.Name));
     }
 
-    static string DemoModelDirectory() => GeeRun.ResolveModel("demo", null, null, CancellationToken.None);
+    string DemoModelDirectory() => GeeRun.ResolveModel("demo", Dir("demo-cache"), null, CancellationToken.None);
 
-    static string Comparable(ModelEvaluation evaluation) => JsonSerializer.Serialize(evaluation with { Directory = "" }, ReportJson.Options);
+    static string Comparable(ModelEvaluation evaluation) => JsonSerializer.Serialize(evaluation, ReportJson.Options);
 
     static string Curves(string metricsPath) => JsonSerializer.Serialize(TrainingRun.Read("gee", metricsPath).Points);
 

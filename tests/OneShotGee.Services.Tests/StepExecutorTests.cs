@@ -101,10 +101,10 @@ public sealed class StepExecutorTests : IDisposable
         builder.Configuration["Worker:WorkRoot"] = Dir("work");
         builder.Configuration["Worker:StoreDirectory"] = Dir("store");
         builder.AddServiceDefaults();
-        builder.AddStepWorker();
+        builder.AddStepWorker(AppIds.DataPrep);
         await using var app = builder.Build();
         app.MapDefaultEndpoints();
-        app.MapStepEndpoints(nameof(PrepareDataActivity));
+        app.MapStepWorker(AppIds.DataPrep);
         await app.StartAsync();
         using var client = app.GetTestClient();
 

@@ -2,6 +2,7 @@ using Dapr;
 using OneShotGee.Core;
 using OneShotGee.Orchestrator.Runs;
 using OneShotGee.Pipeline.State;
+using OneShotGee.ServiceDefaults;
 
 namespace OneShotGee.Orchestrator.Apis;
 
@@ -60,19 +61,6 @@ public static class RunsApi
         }
     }
 
-    internal static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        const int limit = RunSubmissions.MaxBodyBytes;
-        if (request.ContentLength > limit)
-            throw new InvalidInputException($"request body has {request.ContentLength} bytes; a run config may have at most {limit}");
-        using var body = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (body.Length + read > limit) throw new InvalidInputException($"request body exceeds {limit} bytes, the most a run config may have");
-            body.Write(chunk, 0, read);
-        }
-        return body.ToArray();
-    }
+    internal static Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct) =>
+        RequestBody.ReadAsync(request, RunSubmissions.MaxBodyBytes, "a run config", ct);
 }

@@ -5,6 +5,7 @@ using OneShotGee.Orchestrator.Runs;
 using OneShotGee.Orchestrator.Sweeps;
 using OneShotGee.Pipeline.Config;
 using OneShotGee.Pipeline.State;
+using OneShotGee.ServiceDefaults;
 
 namespace OneShotGee.Orchestrator.Apis;
 
@@ -25,7 +26,7 @@ public static class SweepsApi
 
     static async Task<IResult> SubmitAsync(HttpRequest request, RunSubmissions submissions, CancellationToken ct)
     {
-        var body = await RunsApi.ReadBodyAsync(request, ct);
+        var body = await RequestBody.ReadAsync(request, RunSubmissions.MaxBodyBytes, "a sweep", ct);
         if (body.Length == 0) throw new InvalidInputException("request body is empty; send a sweep: {\"base\": {run config}, \"lambda\": [...], ...}");
         SweepRequest sweep;
         try { sweep = JsonSerializer.Deserialize<SweepRequest>(body, JsonOverlay.Json) ?? throw new InvalidInputException("request body is null; send a sweep as a JSON object"); }

@@ -1,10 +1,12 @@
 using Dapr.Workflow;
+using Grpc.Core;
 using OneShotGee.Orchestrator.Workflows;
 
 namespace OneShotGee.Orchestrator.Runs;
 
 /// <summary>
-/// Schedules through the Dapr workflow client; an existing instance (a redelivered or repeated request) is left alone.
+/// Schedules through the Dapr workflow client; an existing instance (a redelivered or repeated request, or one started
+/// by a concurrent request after this one looked) is left alone.
 /// Without a reachable sidecar the client waits indefinitely, so each request gets <see cref="RunsOptions.SidecarTimeout"/>.
 /// </summary>
 public sealed class DaprRunScheduler(DaprWorkflowClient workflows, RunsOptions options) : IRunScheduler
@@ -28,11 +30,19 @@ public sealed class DaprRunScheduler(DaprWorkflowClient workflows, RunsOptions o
             await workflows.ScheduleNewWorkflowAsync(workflow, instanceId, input, startTime: (DateTimeOffset?)null, timeout.Token);
             return true;
         }
-        catch (Exception e) when (e is OperationCanceledException or Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.Cancelled }
+        catch (RpcException e) when (IsAlreadyStarted(e))
+        {
+            return false; // a concurrent request started it between the check and the start
+        }
+        catch (Exception e) when (e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled }
                                    && timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
             throw new TimeoutException(
                 $"the Dapr sidecar did not answer within {SidecarTimeout.TotalSeconds:0.###} s while scheduling {what}; is daprd running beside the orchestrator?");
         }
     }
+
+    /// <summary>daprd answers a start of an existing instance with Unknown and "an active workflow with ID '…' already exists"; AlreadyExists is the gRPC code for it.</summary>
+    static bool IsAlreadyStarted(RpcException e) => e.StatusCode == StatusCode.AlreadyExists
+        || e.StatusCode == StatusCode.Unknown && e.Status.Detail.Contains("already exists", StringComparison.OrdinalIgnoreCase);
 }

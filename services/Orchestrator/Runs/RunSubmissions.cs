@@ -11,7 +11,8 @@ public sealed record Submission(string RunId, bool Started);
 
 /// <summary>
 /// A run request from POST /runs or the <c>gee-runs</c> topic: validated like <c>oneshotgee run</c> validates run.json,
-/// its model and data locations checked against <see cref="RunsOptions.AllowedRoots"/>, recorded as pending, then scheduled with the run id (given, or derived from the config's hash as the CLI does)
+/// its model and data locations checked against <see cref="RunsOptions.AllowedRoots"/> and made absolute (the workers
+/// resolve nothing against their own working directories), recorded as pending, then scheduled with the run id (given, or derived from the config's hash as the CLI does)
 /// as the workflow instance id, so a repeated or redelivered request does not start a second run.
 /// </summary>
 public sealed class RunSubmissions(IRunScheduler scheduler, RunRecorder recorder, RunsOptions options)
@@ -19,9 +20,9 @@ public sealed class RunSubmissions(IRunScheduler scheduler, RunRecorder recorder
     /// <summary>A run config is a few KiB; anything near this is not one.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
-    public async Task<Submission> SubmitAsync(RunConfig config, CancellationToken ct)
+    public async Task<Submission> SubmitAsync(RunConfig submitted, CancellationToken ct)
     {
-        Validate(config);
+        var config = Validate(submitted);
         var runId = RunRecord.ValidateRunId(config.RunId ?? $"gee-{config.ContentSha256()[..12]}");
         var configJson = config.ToJson();
         await recorder.CreatedAsync(runId, configJson, ct);
@@ -31,15 +32,16 @@ public sealed class RunSubmissions(IRunScheduler scheduler, RunRecorder recorder
     /// <summary>Every child run is validated and recorded as pending before the sweep is scheduled under its id.</summary>
     public async Task<Submission> SubmitSweepAsync(SweepRequest request, string requestSha256, CancellationToken ct)
     {
-        var sweep = request.Expand(requestSha256);
+        var sweep = (request with { Base = options.AllowedRoots().Check(request.Base) }).Expand(requestSha256);
         foreach (var run in sweep.Runs) Validate(RunConfigJson.Parse(run.ConfigJson, $"sweep point '{run.RunId}'"));
         foreach (var run in sweep.Runs) await recorder.CreatedAsync(run.RunId, run.ConfigJson, ct);
         return new Submission(sweep.SweepId, await scheduler.TryScheduleSweepAsync(sweep, ct));
     }
 
-    void Validate(RunConfig config)
+    /// <summary>The config as it is scheduled: every model and data location its resolved absolute path.</summary>
+    RunConfig Validate(RunConfig config)
     {
         GeeRun.Plan(config);
-        options.AllowedRoots().Check(config);
+        return options.AllowedRoots().Check(config);
     }
 }

@@ -17,8 +17,8 @@ public static class ReportMarkdown
         if (report.Baseline is { } baseline) md.AppendLine($"Differences in parentheses are against the baseline `{baseline}`.");
         md.AppendLine();
 
-        md.AppendLine("## Models").AppendLine().AppendLine("| model | directory | model id |").AppendLine("|---|---|---|");
-        foreach (var m in report.Models) md.AppendLine($"| {m.Name} | `{m.Directory}` | `{m.ModelId[..Math.Min(16, m.ModelId.Length)]}` |");
+        md.AppendLine("## Models").AppendLine().AppendLine("| model | source | model id |").AppendLine("|---|---|---|");
+        foreach (var m in report.Models) md.AppendLine($"| {m.Name} | `{m.Source}` | `{m.ModelId[..Math.Min(16, m.ModelId.Length)]}` |");
         md.AppendLine();
 
         if (report.Models.Any(m => m.Paired is not null)) PairedSection(md, report);

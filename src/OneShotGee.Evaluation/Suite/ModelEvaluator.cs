@@ -14,8 +14,9 @@ namespace OneShotGee.Evaluation.Suite;
 /// <summary>Runs the chosen benchmarks on one model: the step both <c>oneshotgee evaluate</c> and the pipeline call.</summary>
 public static class ModelEvaluator
 {
-    public static ModelEvaluation Evaluate(
-        string name, string modelDirectory, EvaluationOptions options, IProgress<string>? progress = null, CancellationToken ct = default)
+    /// <param name="source">What the evaluation records as the model's <see cref="ModelEvaluation.Source"/>; null: its full directory.</param>
+    public static ModelEvaluation Evaluate(string name, string modelDirectory, EvaluationOptions options,
+        IProgress<string>? progress = null, CancellationToken ct = default, string? source = null)
     {
         options.Validated();
         var tokenizer = ModelTokenizer.FromDirectory(modelDirectory);
@@ -54,7 +55,7 @@ public static class ModelEvaluator
             }
             EvaluationMeter.Record(results[^1], clock.Elapsed.TotalSeconds);
         }
-        return new ModelEvaluation(name, Path.GetFullPath(modelDirectory), ModelIdentity.Compute(modelDirectory), results, paired,
+        return new ModelEvaluation(name, source ?? Path.GetFullPath(modelDirectory), ModelIdentity.Compute(modelDirectory), results, paired,
             ModelIdentity.Tokenizer(modelDirectory));
     }
 

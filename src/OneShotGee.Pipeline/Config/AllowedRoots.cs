@@ -14,17 +14,19 @@ public sealed partial record AllowedRoots(IReadOnlyList<string> ModelRoots, IRea
 {
     const int MaxLinks = 40; // Linux's MAXSYMLINKS
 
+    /// <summary>
+    /// Checks every location and answers the config with each one replaced by the resolved absolute path it was checked
+    /// as, so that every host reading the config reads what was allowed, whatever its working directory.
+    /// </summary>
     /// <exception cref="InvalidInputException">The first location outside its roots, naming the field, the value and the roots.</exception>
-    public void Check(RunConfig config)
-    {
-        if (ConfigPaths.Model(config) is { } model) Require(model, ModelRoots, "model", $"or \"{ConfigPaths.DemoModel}\"");
-        foreach (var path in ConfigPaths.Data(config)) Require(path, DataRoots, "data", "or leave it out to use the built-in data");
-    }
+    public RunConfig Check(RunConfig config) => ConfigPaths.Map(config, path => path.Field == ConfigPaths.ModelField
+        ? Require(path, ModelRoots, "model", $"or \"{ConfigPaths.DemoModel}\"")
+        : Require(path, DataRoots, "data", "or leave it out to use the built-in data"));
 
-    void Require(ConfigPath path, IReadOnlyList<string> roots, string kind, string alternative)
+    string Require(ConfigPath path, IReadOnlyList<string> roots, string kind, string alternative)
     {
         var resolved = Resolve(path);
-        if (roots.Select(r => RealPath(Path.GetFullPath(r, BaseDirectory), path, 0)).Any(root => IsUnder(resolved, root))) return;
+        if (roots.Select(r => RealPath(Path.GetFullPath(r, BaseDirectory), path, 0)).Any(root => IsUnder(resolved, root))) return resolved;
         var allowed = roots.Count == 0 ? "none are configured" : string.Join(", ", roots);
         throw new InvalidInputException(
             $"run config {path.Field} '{path.Value}' (resolved to '{resolved}') is not under an allowed {kind} root ({allowed}); use a location under one {alternative}");

@@ -19,9 +19,9 @@ public static class ConfigPaths
     public static IReadOnlyList<string> EvaluationKeys { get; } = ["data_directory", "paired_prompts", "held_out_text", "gsm8k_path", "math500_path"];
 
     /// <summary>The model unless it is the built-in demo model.</summary>
-    public static ConfigPath? Model(RunConfig config) => config.Model == DemoModel ? null : new ConfigPath("model", config.Model);
+    public static ConfigPath? Model(RunConfig config) => config.Model == DemoModel ? null : new ConfigPath(ModelField, config.Model);
 
-    public const string DemoModel = "demo";
+    public const string DemoModel = "demo", ModelField = "model";
 
     public static IEnumerable<ConfigPath> Data(RunConfig config) =>
     [
@@ -29,6 +29,22 @@ public static class ConfigPaths
         .. In(config.HeldOut, "held_out", PrepareKeys),
         .. In(config.Evaluation, "evaluation", EvaluationKeys),
     ];
+
+    /// <summary>A copy of the config with each of its locations (<see cref="Model"/>, then <see cref="Data"/>) replaced by <paramref name="map"/>'s answer.</summary>
+    public static RunConfig Map(RunConfig config, Func<ConfigPath, string> map) => config with
+    {
+        Model = Model(config) is { } model ? map(model) : config.Model,
+        Data = Map(config.Data, "data", PrepareKeys, map),
+        HeldOut = Map(config.HeldOut, "held_out", PrepareKeys, map),
+        Evaluation = Map(config.Evaluation, "evaluation", EvaluationKeys, map),
+    };
+
+    static JsonObject? Map(JsonObject? section, string name, IReadOnlyList<string> keys, Func<ConfigPath, string> map)
+    {
+        if (section?.DeepClone() is not JsonObject copy) return null;
+        foreach (var path in In(copy, name, keys).ToList()) copy[path.Field[(name.Length + 1)..]] = map(path);
+        return copy;
+    }
 
     static IEnumerable<ConfigPath> In(JsonObject? section, string name, IReadOnlyList<string> keys) =>
         keys.Select(key => (key, value: section?[key]))

@@ -10,7 +10,8 @@ namespace OneShotGee.Pipeline.Steps;
 /// <summary>
 /// Evaluates one model (the baseline or a trained variant) and writes <c>evaluation.json</c>, the
 /// <see cref="ModelEvaluation"/> the report step puts side by side. With a <c>held-out</c> artifact, the paired
-/// entropy gap is measured on those prompts.
+/// entropy gap is measured on those prompts. The model is recorded by its artifact name and ids, so the same run gives
+/// the same file on any host.
 /// </summary>
 public sealed class EvaluateModelStep(string label, string modelArtifact, EvaluationOptions options, bool heldOut) : IPipelineStep
 {
@@ -25,7 +26,8 @@ public sealed class EvaluateModelStep(string label, string modelArtifact, Evalua
     {
         using var labels = RunLabels.PushVariant(label);
         var evaluation = ModelEvaluator.Evaluate(label, context.Artifact(modelArtifact).LocalPath,
-            heldOut ? options with { PairedPrompts = context.Artifact(HeldOut).LocalPath } : options, context.Progress, ct);
+            heldOut ? options with { PairedPrompts = context.Artifact(HeldOut).LocalPath } : options, context.Progress, ct,
+            source: modelArtifact); // not the local directory, which differs between hosts
         var path = Path.Combine(context.StepDirectory, FileName);
         File.WriteAllText(path, JsonSerializer.Serialize(evaluation, ReportJson.Options));
         return [ArtifactRef.Of(OutputOf(label), path)];

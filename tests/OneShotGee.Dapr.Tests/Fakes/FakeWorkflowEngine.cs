@@ -24,11 +24,21 @@ public sealed class FakeWorkflowEngine
 
     public bool Unresponsive { get; set; }
 
+    /// <summary>The code a start of an existing instance fails with: daprd's Unknown (with its message), or AlreadyExists.</summary>
+    public StatusCode AlreadyExistsCode { get; set; } = StatusCode.Unknown;
+
+    /// <summary>Runs after GetInstance has answered: lets a test start the instance in between, as a concurrent request would.</summary>
+    public Action<string>? AfterGetInstance { get; set; }
+
+    /// <summary>An instance started by someone else (not recorded in <see cref="Started"/>).</summary>
+    public void StartedElsewhere(string instanceId, string name) =>
+        _instances.TryAdd(instanceId, new CreateInstanceRequest { InstanceId = instanceId, Name = name });
+
     public async Task<CreateInstanceResponse> StartInstance(CreateInstanceRequest request, ServerCallContext context)
     {
         await AnswerAsync(context);
         if (!_instances.TryAdd(request.InstanceId, request))
-            throw new RpcException(new Status(StatusCode.Unknown, $"an active workflow with ID '{request.InstanceId}' already exists"));
+            throw new RpcException(new Status(AlreadyExistsCode, $"an active workflow with ID '{request.InstanceId}' already exists"));
         Started.Enqueue(request);
         return new CreateInstanceResponse { InstanceId = request.InstanceId };
     }
@@ -36,6 +46,12 @@ public sealed class FakeWorkflowEngine
     public async Task<GetInstanceResponse> GetInstance(GetInstanceRequest request, ServerCallContext context)
     {
         await AnswerAsync(context);
+        try { return Answer(request); }
+        finally { AfterGetInstance?.Invoke(request.InstanceId); }
+    }
+
+    GetInstanceResponse Answer(GetInstanceRequest request)
+    {
         if (!_instances.TryGetValue(request.InstanceId, out var created)) return new GetInstanceResponse { Exists = false };
         return new GetInstanceResponse
         {

@@ -43,6 +43,32 @@ public sealed class AllowedRootsTests : IDisposable
     }
 
     [Fact]
+    public void The_checked_config_names_every_location_by_the_absolute_path_it_was_checked_as()
+    {
+        Directory.CreateSymbolicLink(Path.Combine(_outside, "into-data"), _data);
+        var submitted = JsonSerializer.Deserialize<RunConfig>($$"""
+            {
+              "model": "models/qwen",
+              "data": {"input_path": "data/train.jsonl", "synthetic": null, "text_column": "text"},
+              "held_out": {"lexicon_path": "{{new Uri(Path.Combine(_data, "lexicon.json")).AbsoluteUri}}"},
+              "evaluation": {"data_directory": "outside/into-data/eval", "device": "cpu"}
+            }
+            """, JsonOverlay.Json)!;
+        var before = submitted.ToJson();
+
+        var checkedConfig = Roots.Check(submitted);
+
+        Assert.Equal(Path.Combine(_models, "qwen"), checkedConfig.Model);
+        Assert.Equal(Path.Combine(_data, "train.jsonl"), (string?)checkedConfig.Data!["input_path"]);
+        Assert.Equal("text", (string?)checkedConfig.Data!["text_column"]);
+        Assert.Equal(Path.Combine(_data, "lexicon.json"), (string?)checkedConfig.HeldOut!["lexicon_path"]);
+        Assert.Equal(Path.Combine(_data, "eval"), (string?)checkedConfig.Evaluation!["data_directory"]);
+        Assert.Equal("cpu", (string?)checkedConfig.Evaluation!["device"]);
+        Assert.Equal(before, submitted.ToJson());
+        Assert.Equal(checkedConfig.ToJson(), Roots.Check(checkedConfig).ToJson()); // checking again changes nothing
+    }
+
+    [Fact]
     public void A_model_outside_the_model_roots_is_refused_naming_field_value_and_roots()
     {
         var model = Path.Combine(_data, "qwen"); // a data root is not a model root
