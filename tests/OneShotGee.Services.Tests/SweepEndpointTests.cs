@@ -30,7 +30,30 @@ public sealed class SweepEndpointTests
         var runs = status.RootElement.GetProperty("runs").EnumerateArray().ToList();
         Assert.Equal(["lam-0", "lam-1", "lam-2", "lam-3"], runs.Select(r => r.GetProperty("runId").GetString()));
         Assert.All(runs, r => Assert.Equal("pending", r.GetProperty("status").GetString()));
+        Assert.Equal(4, status.RootElement.GetProperty("counts").GetProperty("pending").GetInt32());
+        Assert.Equal(0, status.RootElement.GetProperty("counts").GetProperty("completed").GetInt32());
+        Assert.False(status.RootElement.GetProperty("finished").GetBoolean());
         Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("/sweeps/nothing")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_sweep_without_an_id_is_named_after_its_request_with_locations_made_absolute()
+    {
+        using var models = new TempDirectory();
+        await using var host = await OrchestratorHost.StartAsync(new Dictionary<string, string?> { ["Runs:AllowedModelRoots:0"] = models.Path });
+        var model = Path.Combine(models.Path, "m");
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, model);
+        static string Body(string model) => JsonSerializer.Serialize(new { @base = new { model }, lambda = new[] { 1.0 } });
+
+        var first = await host.Client.PostAsync("/sweeps", Json(Body(model)));
+        var again = await host.Client.PostAsync("/sweeps", Json(Body(relative)));
+
+        Assert.True(first.StatusCode == HttpStatusCode.Accepted, await first.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode); // the same sweep, already scheduled
+        var (sweepId, sweep) = Assert.Single(host.Scheduler.SweepsStarted);
+        Assert.Matches("^sweep-[0-9a-f]{12}$", sweepId);
+        Assert.Equal($"/sweeps/{sweepId}", first.Headers.Location?.OriginalString);
+        Assert.Equal(model, JsonDocument.Parse(Assert.Single(sweep.Runs).ConfigJson).RootElement.GetProperty("model").GetString());
     }
 
     [Theory]

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using OneShotGee.Core;
 using OneShotGee.Orchestrator.Runs;
@@ -12,7 +11,8 @@ namespace OneShotGee.Orchestrator.Apis;
 /// <summary>
 /// <c>POST /sweeps</c> (body: <see cref="SweepRequest"/>) schedules a <c>GeeSweepWorkflow</c> under the sweep id, once;
 /// <c>GET /sweeps/{id}</c> answers the records of its child runs <c>&lt;id&gt;-0</c>, <c>&lt;id&gt;-1</c>, … (all are
-/// recorded as pending when the sweep is submitted, so the list ends at the first id without a record).
+/// recorded as pending when the sweep is submitted, so the list ends at the first id without a record), how many are in
+/// each status, and whether all have finished.
 /// </summary>
 public static class SweepsApi
 {
@@ -31,8 +31,7 @@ public static class SweepsApi
         SweepRequest sweep;
         try { sweep = JsonSerializer.Deserialize<SweepRequest>(body, JsonOverlay.Json) ?? throw new InvalidInputException("request body is null; send a sweep as a JSON object"); }
         catch (JsonException e) { throw new InvalidInputException($"request body is not a valid sweep: {e.Message}", e); }
-        var sha = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(sweep, JsonOverlay.Json)));
-        var submission = await submissions.SubmitSweepAsync(sweep, sha, ct);
+        var submission = await submissions.SubmitSweepAsync(sweep, ct);
         var location = $"/sweeps/{submission.RunId}";
         return submission.Started ? Results.Accepted(location, submission) : Results.Ok(submission);
     }
@@ -42,6 +41,9 @@ public static class SweepsApi
         RunRecord.ValidateRunId(sweepId);
         var runs = new List<RunRecord>();
         while (runs.Count < SweepRequest.MaxPoints && await store.GetAsync($"{sweepId}-{runs.Count}", ct) is { } stored) runs.Add(stored.Record);
-        return runs.Count == 0 ? Results.NotFound() : Results.Ok(new { SweepId = sweepId, Runs = runs });
+        if (runs.Count == 0) return Results.NotFound();
+        var counts = Enum.GetValues<RunStatus>().ToDictionary(s => s, s => runs.Count(r => r.Status == s));
+        var finished = counts[RunStatus.Completed] + counts[RunStatus.Failed] == runs.Count;
+        return Results.Ok(new { SweepId = sweepId, Finished = finished, Counts = counts, Runs = runs });
     }
 }

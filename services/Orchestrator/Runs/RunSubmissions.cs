@@ -30,9 +30,9 @@ public sealed class RunSubmissions(IRunScheduler scheduler, RunRecorder recorder
     }
 
     /// <summary>Every child run is validated and recorded as pending before the sweep is scheduled under its id.</summary>
-    public async Task<Submission> SubmitSweepAsync(SweepRequest request, string requestSha256, CancellationToken ct)
+    public async Task<Submission> SubmitSweepAsync(SweepRequest request, CancellationToken ct)
     {
-        var sweep = (request with { Base = options.AllowedRoots().Check(request.Base) }).Expand(requestSha256);
+        var sweep = (request with { Base = options.AllowedRoots().Check(request.Base) }).Expand();
         foreach (var run in sweep.Runs) Validate(RunConfigJson.Parse(run.ConfigJson, $"sweep point '{run.RunId}'"));
         foreach (var run in sweep.Runs) await recorder.CreatedAsync(run.RunId, run.ConfigJson, ct);
         return new Submission(sweep.SweepId, await scheduler.TryScheduleSweepAsync(sweep, ct));

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using OneShotGee.Core;
 using OneShotGee.Orchestrator.Workflows;
@@ -25,10 +27,13 @@ public sealed record SweepRequest
     public IReadOnlyList<int> Seed { get; init; } = [];
     public int MaxParallel { get; init; } = 2;
 
-    /// <summary>The sweep id (given, or from the request's hash) and one child run per point, in axis order.</summary>
-    public GeeSweepInput Expand(string requestSha256)
+    /// <summary>
+    /// The sweep id (given, or from the hash of the request as it is, so expand it after its locations are made
+    /// absolute) and one child run per point, in axis order.
+    /// </summary>
+    public GeeSweepInput Expand()
     {
-        var sweepId = RunRecord.ValidateRunId(SweepId ?? $"sweep-{requestSha256[..12]}");
+        var sweepId = RunRecord.ValidateRunId(SweepId ?? $"sweep-{ContentSha256()[..12]}");
         // Child run ids are "<sweep id>-<k>" and must be run ids themselves.
         if (sweepId.Length > RunRecord.MaxRunIdLength - 3)
             throw new InvalidInputException($"sweep_id '{sweepId}' is too long: at most {RunRecord.MaxRunIdLength - 3} characters");
@@ -53,6 +58,8 @@ public sealed record SweepRequest
         }).ToList();
         return new GeeSweepInput(sweepId, runs, MaxParallel);
     }
+
+    string ContentSha256() => Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(this, JsonOverlay.Json)));
 
     /// <summary>Each point once per value of the axis; an empty axis leaves the points (and the setting) as they are.</summary>
     static IEnumerable<Point> Extend(IEnumerable<Point> points, string key, IEnumerable<JsonNode> values) =>
