@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OneShotGee.Core;
 using OneShotGee.Pipeline.Artifacts;
@@ -5,15 +7,51 @@ using OneShotGee.Pipeline.Remote;
 
 namespace OneShotGee.Workers;
 
-/// <summary>Runs a step for an activity (called by Dapr or over HTTP) after checking that the step is that activity's kind.</summary>
-public sealed class StepWorker(StepExecutor executor, ILogger<StepWorker> logger)
+/// <summary>
+/// Runs a step for an activity (called by Dapr or over HTTP) after checking that the step is that activity's kind.
+/// When the app is stopping (a pod being evicted) running steps are cancelled and waited for (<see cref="StepDrain"/>):
+/// training checkpoints first, and the workflow's retry resumes it, here or on another replica.
+/// </summary>
+public sealed class StepWorker(StepExecutor executor, IHostApplicationLifetime lifetime, ILogger<StepWorker> logger)
 {
+    readonly ConcurrentDictionary<Task, StepRequest> running = new();
+
     public async Task<IReadOnlyList<ArtifactRef>> RunAsync(string activity, StepRequest request, CancellationToken ct)
     {
         var route = StepRoute.For(StepExecutor.StepOf(request));
         if (route.Activity != activity)
             throw new InvalidInputException($"step '{request.Step}' runs in {route.Activity} on app '{route.AppId}', not in {activity}");
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
         var progress = new Progress<string>(line => logger.LogInformation("{RunId} {Line}", request.RunId, line));
-        return await executor.ExecuteAsync(request, progress, ct);
+        var step = executor.ExecuteAsync(request, progress, stopping.Token);
+        running[step] = request;
+        try
+        {
+            return await step;
+        }
+        finally
+        {
+            running.TryRemove(step, out _);
+        }
+    }
+
+    /// <summary>The steps running now, by run id and step name.</summary>
+    public IReadOnlyList<string> Running => [.. running.Values.Select(r => $"{r.RunId}/{r.Step}")];
+
+    /// <summary>Completes when every step running now has ended, however it ended.</summary>
+    public Task DrainAsync(CancellationToken ct) =>
+        Task.WhenAll(running.Keys.Select(step => step.ContinueWith(_ => { }, TaskScheduler.Default))).WaitAsync(ct);
+}
+
+/// <summary>On shutdown, waits (up to the host's shutdown timeout) for cancelled steps to save their work and stop.</summary>
+public sealed class StepDrain(StepWorker worker, ILogger<StepDrain> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken ct)
+    {
+        if (worker.Running is not { Count: > 0 } steps) return;
+        logger.LogInformation("Stopping: waiting for {Steps} to save their work", string.Join(", ", steps));
+        await worker.DrainAsync(ct);
     }
 }

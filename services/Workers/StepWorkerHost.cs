@@ -3,6 +3,7 @@ using Dapr.Workflow;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using OneShotGee.Dapr;
 using OneShotGee.Pipeline.Artifacts;
 using OneShotGee.Pipeline.Remote;
@@ -52,6 +53,8 @@ public static class StepWorkerHost
             : new LocalArtifactStore(options.StoreDirectory));
         builder.Services.AddSingleton(services => new StepExecutor(services.GetRequiredService<IArtifactStore>(), options.WorkRoot));
         builder.Services.AddSingleton<StepWorker>();
+        builder.Services.AddHostedService<StepDrain>();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddDaprWorkflow(workflows =>
         {
             foreach (var route in routes) Registrations[route.Activity](workflows);

@@ -26,8 +26,20 @@ public sealed record WorkerOptions
     /// <summary>bindings.localstorage only: the component's rootPath as its sidecar resolves it.</summary>
     public string? BindingRootPath { get; init; }
 
+    /// <summary>
+    /// How long a stopping app waits for its running steps to stop (training saves a checkpoint first); keep the
+    /// pod's <c>terminationGracePeriodSeconds</c> above it.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     public string ScratchDirectory => Path.Combine(WorkRoot, "tmp");
 
-    public WorkerOptions Validated() => Store is LocalStore or DaprStore ? this
-        : throw new InvalidInputException($"{Section}:Store is '{Store}'; use '{LocalStore}' or '{DaprStore}'");
+    public WorkerOptions Validated()
+    {
+        if (Store is not (LocalStore or DaprStore))
+            throw new InvalidInputException($"{Section}:Store is '{Store}'; use '{LocalStore}' or '{DaprStore}'");
+        if (ShutdownTimeout <= TimeSpan.Zero)
+            throw new InvalidInputException($"{Section}:ShutdownTimeout is {ShutdownTimeout}; use a positive time span, e.g. 00:05:00");
+        return this;
+    }
 }

@@ -30,6 +30,7 @@ public sealed class GeeTrainer : IDisposable
     readonly GeeGradient gradient;
     readonly ClippedAdamW optimizer;
     readonly IReadOnlyList<(string Name, Parameter Weight)> trainable;
+    int checkpointedStep;
 
     GeeTrainer(TrainOptions options, PreparedDataset data, CausalLM lm, ModelTokenizer tokenizer, TrainerState? resumed)
     {
@@ -42,7 +43,7 @@ public sealed class GeeTrainer : IDisposable
         gradient = new GeeGradient(new ResponseSampler(PromptEncoder.For(tokenizer, options.ChatTemplate), options), options, gee, annealer);
         trainable = [.. lm.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter))];
         optimizer = new ClippedAdamW([.. trainable.Select(p => p.Weight)], options);
-        Step = resumed?.Step ?? 0;
+        Step = checkpointedStep = resumed?.Step ?? 0;
     }
 
     public CausalLM Model { get; }
@@ -127,11 +128,17 @@ public sealed class GeeTrainer : IDisposable
     /// Runs the remaining steps and writes <c>&lt;out&gt;/final</c> (with LoRA the adapter, and with Merge also the merged
     /// model in <c>&lt;out&gt;/merged</c>; merging leaves <see cref="Model"/> merged); reports each step as it ends.
     /// </summary>
+    /// <remarks>Cancelled (Ctrl+C, a pod being stopped), it first checkpoints the steps done since the last checkpoint,
+    /// so a resume loses no work.</remarks>
     public string Run(IProgress<TrainStepMetrics>? progress = null, CancellationToken ct = default)
     {
         while (Step < options.MaxSteps)
         {
-            ct.ThrowIfCancellationRequested();
+            if (ct.IsCancellationRequested)
+            {
+                if (Step > checkpointedStep) SaveCheckpoint();
+                ct.ThrowIfCancellationRequested();
+            }
             var metrics = RunStep();
             progress?.Report(metrics);
         }
@@ -179,14 +186,17 @@ public sealed class GeeTrainer : IDisposable
         Directory.CreateDirectory(options.OutputPath);
         File.AppendAllText(Path.Combine(options.OutputPath, MetricsFile), metrics.ToJsonLine() + "\n");
         TrainingMeter.Record(metrics);
-        if (step % options.SaveSteps == 0 || step == options.MaxSteps)
-        {
-            var saveClock = Stopwatch.StartNew();
-            var checkpoint = TrainingCheckpoint.Save(options.OutputPath, Model, optimizer,
-                new TrainerState(step, batches.Cursor, annealer.InitialGap, options.Seed, options.EffectiveBatch, options.MicroBatch));
-            TrainingMeter.RecordCheckpoint(checkpoint, saveClock.Elapsed.TotalSeconds);
-        }
+        if (step % options.SaveSteps == 0 || step == options.MaxSteps) SaveCheckpoint();
         return metrics;
+    }
+
+    void SaveCheckpoint()
+    {
+        var saveClock = Stopwatch.StartNew();
+        var checkpoint = TrainingCheckpoint.Save(options.OutputPath, Model, optimizer,
+            new TrainerState(Step, batches.Cursor, annealer.InitialGap, options.Seed, options.EffectiveBatch, options.MicroBatch));
+        TrainingMeter.RecordCheckpoint(checkpoint, saveClock.Elapsed.TotalSeconds);
+        checkpointedStep = Step;
     }
 
     public void Dispose()

@@ -105,6 +105,19 @@ public class ManifestTests
         }
     }
 
+    [SkippableTheory]
+    [InlineData("trainer")]
+    [InlineData("evaluator")]
+    public void LongStepWorkersGetTimeToCheckpointWhenTheirPodStops(string app)
+    {
+        var drain = new OneShotGee.Workers.WorkerOptions().ShutdownTimeout.TotalSeconds;
+        var pod = Kustomize.Render("k8s/overlays/gpu").Named("Deployment", app).Map("spec.template");
+
+        Assert.True(double.Parse(pod.Text("spec.terminationGracePeriodSeconds")!) > drain, $"{app}: the pod is killed before Worker:ShutdownTimeout ({drain} s)");
+        Assert.True(double.Parse((string)pod.Map("metadata.annotations")["dapr.io/graceful-shutdown-seconds"]) > drain,
+            $"{app}: its sidecar stops before the app has drained");
+    }
+
     // Keys such as "nvidia.com/gpu" hold dots, so they are looked up in their map rather than by a dotted path.
     static string GpuLimit(object container) => GpuLimitOrNull(container) ?? throw new Xunit.Sdk.XunitException("trainer has no nvidia.com/gpu limit");
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using OneShotGee.Evaluation.Reports;
 using OneShotGee.Orchestrator.Runs;
@@ -51,7 +52,8 @@ public sealed class ServicesMatchCliTests : IDisposable
         var cli = RunManifest.TryLoad(Dir("cli"))!.Steps.SelectMany(s => s.Outputs!).ToDictionary(a => a.Name);
 
         var store = new LocalArtifactStore(Dir("store"));
-        StepWorker Host(string name) => new(new StepExecutor(store, Dir(name)), NullLogger<StepWorker>.Instance);
+        var lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
+        StepWorker Host(string name) => new(new StepExecutor(store, Dir(name)), lifetime, NullLogger<StepWorker>.Instance);
         var (dataprep, trainer, evaluator) = (Host("dataprep"), Host("trainer"), Host("evaluator"));
         var events = new RecordingRunEvents();
         var activities = new ActivityDispatcher(

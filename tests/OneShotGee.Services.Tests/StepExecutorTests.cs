@@ -5,6 +5,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using OneShotGee.Core;
 using OneShotGee.Pipeline.Artifacts;
@@ -55,6 +57,28 @@ public sealed class StepExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_deliveries_of_one_step_at_once_run_it_once()
+    {
+        var store = new LocalArtifactStore(Dir("store"));
+        var host = new StepExecutor(store, Dir("dataprep"));
+        var request = new StepRequest("r1", Config, "prepare-train-data", []);
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var progress = new InlineProgress(lines.Enqueue);
+
+        var outputs = await Task.WhenAll(
+            Task.Run(() => host.ExecuteAsync(request, progress)), Task.Run(() => host.ExecuteAsync(request, progress)));
+
+        Assert.Equal(outputs[0], outputs[1]);
+        Assert.Single(lines, l => l == "prepare-train-data: started");
+        Assert.Single(lines, l => l == "prepare-train-data: already completed, skipped");
+    }
+
+    sealed class InlineProgress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
+    }
+
+    [Fact]
     public async Task Corrupted_store_content_is_refused_on_another_host_and_leaves_nothing_there()
     {
         var store = new LocalArtifactStore(Dir("store"));
@@ -87,11 +111,49 @@ public sealed class StepExecutorTests : IDisposable
     [Fact]
     public async Task An_activity_refuses_a_step_of_another_kind()
     {
-        var worker = new StepWorker(new StepExecutor(new LocalArtifactStore(Dir("store")), Dir("host")), NullLogger<StepWorker>.Instance);
+        var worker = Worker(new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance));
         var error = await Assert.ThrowsAsync<InvalidInputException>(() =>
             new TrainModelActivity(worker).RunAsync(new TestActivityContext("TrainModelActivity"), new StepRequest("r1", Config, "prepare-train-data", [])));
         Assert.Contains("runs in PrepareDataActivity on app 'dataprep', not in TrainModelActivity", error.Message);
     }
+
+    [Fact]
+    public async Task A_stopping_app_cancels_the_step_before_it_runs()
+    {
+        var lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
+        lifetime.StopApplication();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            new PrepareDataActivity(Worker(lifetime)).RunAsync(new TestActivityContext("PrepareDataActivity"), new StepRequest("r1", Config, "prepare-train-data", [])));
+        Assert.Null(RunManifest.TryLoad(Path.Combine(Dir("host"), "runs", "r1"))?.Step("prepare-train-data"));
+    }
+
+    [Fact]
+    public async Task Draining_waits_for_the_running_steps()
+    {
+        var worker = Worker(new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance));
+        var step = worker.RunAsync("PrepareDataActivity", new StepRequest("r1", Config, "prepare-train-data", []), CancellationToken.None);
+
+        Assert.Equal(["r1/prepare-train-data"], worker.Running);
+        await worker.DrainAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.True(step.IsCompletedSuccessfully);
+        Assert.Empty(worker.Running);
+    }
+
+    [Theory]
+    [InlineData("Store", "s3", "Worker:Store is 's3'")]
+    [InlineData("ShutdownTimeout", "00:00:00", "Worker:ShutdownTimeout is 00:00:00")]
+    public void Bad_worker_settings_are_named(string key, string value, string problem)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration[$"Worker:{key}"] = value;
+        var error = Assert.Throws<InvalidInputException>(() => builder.AddStepWorker("trainer"));
+        Assert.Contains(problem, error.Message);
+    }
+
+    StepWorker Worker(IHostApplicationLifetime lifetime) =>
+        new(new StepExecutor(new LocalArtifactStore(Dir("store")), Dir("host")), lifetime, NullLogger<StepWorker>.Instance);
 
     [Fact]
     public async Task The_worker_endpoint_runs_its_steps_and_refuses_others()

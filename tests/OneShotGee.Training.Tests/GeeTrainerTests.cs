@@ -44,6 +44,37 @@ public sealed class GeeTrainerTests : IDisposable
         Assert.Equal(straightLines.Select(Loss), splitLines.Select(Loss));
     }
 
+    [Fact]
+    public void A_cancelled_run_checkpoints_its_last_step_and_resumes_to_the_uninterrupted_result()
+    {
+        using (var straight = GeeTrainer.Create(run.Options("straight") with { MaxSteps = 3, SaveSteps = 10 })) straight.Run();
+
+        using var cancel = new CancellationTokenSource();
+        using (var first = GeeTrainer.Create(run.Options("cancelled") with { MaxSteps = 3, SaveSteps = 10 }))
+            Assert.ThrowsAny<OperationCanceledException>(() => first.Run(new CancelAfterStep(1, cancel), cancel.Token));
+
+        Assert.Equal(["checkpoint-1"], Directory.GetDirectories(run.Out("cancelled"), "checkpoint-*").Select(Path.GetFileName));
+        Assert.Equal(1, TrainerState.Read(Path.Combine(run.Out("cancelled"), "checkpoint-1")).Step);
+        using (var resumed = GeeTrainer.Create(run.Options("cancelled") with { MaxSteps = 3, SaveSteps = 10, Resume = "latest" }))
+        {
+            Assert.Equal(1, resumed.Step);
+            resumed.Run();
+        }
+        using var a = CausalLM.FromPretrained(Path.Combine(run.Out("straight"), "final"));
+        using var b = CausalLM.FromPretrained(Path.Combine(run.Out("cancelled"), "final"));
+        foreach (var ((name, pa), (_, pb)) in a.named_parameters().Zip(b.named_parameters()))
+            Assert.True(pa.eq(pb).all().item<bool>(), $"{name} differs between the resumed and the uninterrupted run");
+    }
+
+    /// <summary>Cancels synchronously when the given step is reported (<see cref="Progress{T}"/> would post it later).</summary>
+    sealed class CancelAfterStep(int step, CancellationTokenSource cancel) : IProgress<TrainStepMetrics>
+    {
+        public void Report(TrainStepMetrics value)
+        {
+            if (value.Step == step) cancel.Cancel();
+        }
+    }
+
     static double Loss(string jsonLine) => JsonDocument.Parse(jsonLine).RootElement.GetProperty("loss").GetDouble();
 
     [Fact]

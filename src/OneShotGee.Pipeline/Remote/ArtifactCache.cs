@@ -24,6 +24,7 @@ sealed partial class ArtifactCache(IArtifactStore store, string root)
         if (!Sha256Hex().IsMatch(input.Sha256))
             throw new InvalidInputException($"input artifact '{input.Name}' has SHA-256 '{input.Sha256}'; expected 64 lowercase hex digits");
         var folder = Path.Combine(root, input.Sha256);
+        using var exclusive = await KeyedLock.AcquireAsync(folder, ct);
         var path = Path.Combine(folder, key.Split('/')[^1]);
         if ((File.Exists(path) || Directory.Exists(path)) && ArtifactRef.Of(input.Name, path) is { } cached && cached.Sha256 == input.Sha256)
             return cached;

@@ -10,7 +10,8 @@ namespace OneShotGee.Pipeline.Remote;
 /// Executes one step of a run on this host: inputs from the artifact store (or intact local files) are made local,
 /// the step runs through <see cref="PipelineRunner"/> (as in <c>oneshotgee run</c>) in <c>workRoot/runs/&lt;run id&gt;</c>
 /// with resume, and its outputs are stored under <c>runs/&lt;run id&gt;/&lt;artifact name&gt;</c>. Safe to retry: a step
-/// completed here is not run again, training continues from its latest checkpoint, and stored outputs are not re-sent.
+/// completed here is not run again, training continues from its latest checkpoint, and stored outputs are not re-sent;
+/// two deliveries of one run's steps on this host run one after the other.
 /// </summary>
 public sealed class StepExecutor(IArtifactStore store, string workRoot)
 {
@@ -23,11 +24,13 @@ public sealed class StepExecutor(IArtifactStore store, string workRoot)
     {
         var config = ConfigOf(request);
         var step = StepOf(request, config);
+        var runDirectory = Path.Combine(WorkRoot, "runs", request.RunId);
+        using var exclusive = await KeyedLock.AcquireAsync(runDirectory, ct); // a duplicate delivery waits, then finds the step done
         var cache = new ArtifactCache(store, Path.Combine(WorkRoot, "cache"));
         var inputs = new List<ArtifactRef>();
         foreach (var input in request.Inputs) inputs.Add(await cache.LocalAsync(input, ct));
 
-        var runner = GeeRun.Runner(config, Path.Combine(WorkRoot, "runs", request.RunId), request.RunId);
+        var runner = GeeRun.Runner(config, runDirectory, request.RunId);
         var manifest = await Task.Run(() => runner.Run([step], inputs, resume: true, progress, ct), ct);
 
         var stored = new List<ArtifactRef>();
