@@ -36,9 +36,18 @@ public class ConsistencyTests
         foreach (var (name, component) in components)
             Assert.All(component.Strings("scopes"), scope => Assert.Contains(scope, Apps.Select(a => a.Id)));
         Assert.Equal(Apps.Select(a => a.Id).Order(), components["statestore"].Strings("scopes").Order());
-        Assert.Equal(Apps.Select(a => a.Id).Order(), components["artifacts"].Strings("scopes").Order());
+        Assert.Equal(["dataprep", "evaluator", "trainer"], components["artifacts"].Strings("scopes").Order()); // the workers move artifacts
         Assert.Equal(["orchestrator"], components["pubsub"].Strings("scopes"));
         Assert.Contains(components["statestore"].List("spec.metadata"), m => m.Text("name") == "actorStateStore" && m.Text("value") == "true");
+    }
+
+    [Fact]
+    public void TyeWorkersListTheLocalArtifactsBindingFromItsRootPath()
+    {
+        var root = LocalResources("Component")["artifacts"].List("spec.metadata").Single(m => m.Text("name") == "rootPath").Text("value");
+        var services = Yaml.LoadFile(Repo.PathOf("tye.yaml")).Single().List("services");
+        foreach (var worker in services.Where(s => s.Text("name") != "orchestrator"))
+            Assert.Equal(root, worker.List("env").Single(e => e.Text("name") == "Worker__BindingRootPath").Text("value"));
     }
 
     [SkippableFact]

@@ -137,10 +137,16 @@ public class ManifestTests
         Assert.Equal("pubsub.redis", components["pubsub"].Text("spec.type"));
         var artifacts = components["artifacts"];
         Assert.Equal("bindings.aws.s3", artifacts.Text("spec.type"));
+        // ObjectBinding sends base64 and reads raw bytes back (see its remarks).
+        Assert.Equal("true", Metadata(artifacts, "decodeBase64").Text("value"));
+        Assert.DoesNotContain(artifacts.List("spec.metadata"), m => m.Text("name") == "encodeBase64" && m.Text("value") == "true");
         foreach (var secret in new[] { "accessKey", "secretKey" })
             Assert.False(string.IsNullOrEmpty(Metadata(artifacts, secret).Text("secretKeyRef.name")), $"artifacts {secret} is not a secretKeyRef");
         foreach (var component in components.Values.Where(c => c.List("spec.metadata").Any(m => m.At("secretKeyRef") is not null)))
             Assert.Contains(component.Text("auth.secretStore"), secretStores);
+
+        var secretScopes = docs.OfKind("Configuration").Single().List("spec.secrets.scopes");
+        Assert.All(secretStores, store => Assert.Contains(secretScopes, s => s.Text("storeName") == store && s.Text("defaultAccess") == "deny"));
 
         Assert.Single(docs.OfKind("Resiliency"));
         var monitor = docs.OfKind("PodMonitor").Single();
@@ -168,10 +174,16 @@ public class ManifestTests
             var mount = Regex.Match(mounts, @"^(?<volume>[\w-]+):(?<path>/[\w/-]*)$");
             Assert.True(mount.Success, $"{deployment.Text("metadata.name")}: dapr.io/volume-mounts-rw '{mounts}' is not volume:path");
             Assert.StartsWith(mount.Groups["path"].Value + "/", root);
+            if (deployment.Text("metadata.name") != "orchestrator")
+                Assert.Equal(root, Env(deployment, "Worker__BindingRootPath"));
             Assert.Contains(deployment.List("spec.template.spec.volumes"), v => v.Text("name") == mount.Groups["volume"].Value);
         }
         Assert.All(docs.OfKind("PersistentVolumeClaim"), c => Assert.Equal(["ReadWriteOnce"], c.Strings("spec.accessModes")));
     }
+
+    static string? Env(object deployment, string name) =>
+        deployment.Map("spec.template.spec").List("containers").Single(c => c.Text("name") == deployment.Text("metadata.name"))
+            .List("env").SingleOrDefault(e => e.Text("name") == name)?.Text("value");
 
     static string SidecarMounts(object deployment) =>
         deployment.Map("spec.template.metadata.annotations").GetValueOrDefault("dapr.io/volume-mounts-rw") as string
