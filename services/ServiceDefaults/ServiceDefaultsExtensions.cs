@@ -27,6 +27,9 @@ public static class ServiceDefaultsExtensions
     /// <summary>The meter and activity source the libraries and services record on (<see cref="GeeTelemetry"/>).</summary>
     public const string MeterName = GeeTelemetry.Name;
 
+    /// <summary>The ActivitySource name Dapr.Workflow 1.19 starts its workflow and activity spans on.</summary>
+    public const string DaprWorkflowSource = "Dapr.Workflow";
+
     /// <summary>Liveness (<c>/healthz</c>, never needs the sidecar) and readiness (<c>/healthz/ready</c>, the sidecar answers).</summary>
     public const string HealthPath = "/healthz", ReadyPath = "/healthz/ready", MetricsPath = "/metrics";
 
@@ -68,6 +71,9 @@ public static class ServiceDefaultsExtensions
                 .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(MeterName)
+                // Dapr.Workflow's own ActivitySource: the span of each workflow and activity execution, started from the
+                // trace context the sidecar sends, so step spans inside an activity join the run's trace.
+                .AddSource(DaprWorkflowSource)
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsInfrastructure(context.Request.Path))
                 .AddHttpClientInstrumentation()
                 // The Dapr SDK talks gRPC to its sidecar (workflows, state, bindings); the sidecar carries the W3C
