@@ -70,11 +70,8 @@ public sealed class GeeTrainer : IDisposable
         try
         {
             var trainer = new GeeTrainer(options, data, lm, tokenizer, state);
-            if (resumeDir is not null)
-            {
-                trainer.optimizer.Load(Path.Combine(resumeDir, TrainingCheckpoint.OptimizerFile));
-                DropMetricsAfter(Path.Combine(options.OutputPath, MetricsFile), trainer.Step);
-            }
+            if (resumeDir is not null) trainer.optimizer.Load(Path.Combine(resumeDir, TrainingCheckpoint.OptimizerFile));
+            DropMetricsAfter(Path.Combine(options.OutputPath, MetricsFile), trainer.Step);
             return trainer;
         }
         catch
@@ -84,18 +81,26 @@ public sealed class GeeTrainer : IDisposable
         }
     }
 
-    // Steps after the checkpoint are run again on resume: their lines from the interrupted run must not stay twice.
+    // Steps after the checkpoint (all of them on a fresh start) are run again: lines an interrupted run wrote for them,
+    // a torn last line included, must not stay.
     static void DropMetricsAfter(string metricsPath, int step)
     {
         if (!File.Exists(metricsPath)) return;
-        var kept = File.ReadAllLines(metricsPath).Where(line => StepOf(line) <= step).ToList();
+        var kept = File.ReadAllLines(metricsPath).Where(line => StepOf(line) is { } s && s <= step).ToList();
         File.WriteAllLines(metricsPath, kept);
     }
 
-    static int StepOf(string metricsLine)
+    static int? StepOf(string metricsLine)
     {
-        using var line = System.Text.Json.JsonDocument.Parse(metricsLine);
-        return line.RootElement.GetProperty("step").GetInt32();
+        try
+        {
+            using var line = System.Text.Json.JsonDocument.Parse(metricsLine);
+            return line.RootElement.GetProperty("step").GetInt32();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     // Full fine-tuning resumes from the checkpoint's weights; LoRA from the base model plus the checkpoint's adapter.

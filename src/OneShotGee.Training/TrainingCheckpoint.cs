@@ -40,7 +40,12 @@ public static class TrainingCheckpoint
         if (resume != "latest")
             return Directory.Exists(resume) ? Path.GetFullPath(resume)
                 : throw new InvalidInputException($"--resume '{resume}' does not exist");
-        var latest = Directory.Exists(outputDirectory)
+        return Latest(outputDirectory) ?? throw new InvalidInputException($"--resume latest: no checkpoint under --out '{outputDirectory}'");
+    }
+
+    /// <summary>The highest-step complete checkpoint under <paramref name="outputDirectory"/>, or null if there is none.</summary>
+    public static string? Latest(string outputDirectory) =>
+        Directory.Exists(outputDirectory)
             ? Directory.GetDirectories(outputDirectory, Prefix + "*")
                 .Select(dir => (Dir: dir, Step: int.TryParse(Path.GetFileName(dir)[Prefix.Length..], CultureInfo.InvariantCulture, out var s) ? s : -1))
                 .Where(c => c.Step >= 0 && File.Exists(Path.Combine(c.Dir, TrainerState.FileName)))
@@ -48,6 +53,12 @@ public static class TrainingCheckpoint
                 .Select(c => c.Dir)
                 .FirstOrDefault()
             : null;
-        return latest ?? throw new InvalidInputException($"--resume latest: no checkpoint under --out '{outputDirectory}'");
+
+    /// <summary>Removes the staging folders of saves that a killed process never finished.</summary>
+    public static void RemoveUnfinished(string outputDirectory)
+    {
+        if (!Directory.Exists(outputDirectory)) return;
+        foreach (var staging in Directory.GetDirectories(outputDirectory, Prefix + "*.tmp-*"))
+            Directory.Delete(staging, recursive: true);
     }
 }
