@@ -1,5 +1,7 @@
 using Dapr.Workflow;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OneShotGee.Core;
 using OneShotGee.Pipeline;
 using OneShotGee.Pipeline.Artifacts;
 using OneShotGee.Pipeline.Steps;
@@ -13,16 +15,18 @@ public sealed record BaseModelRequest(string RunId, string Model);
 /// On trainer: the demo model is built once (cached) and stored under <c>models/demo-&lt;hash&gt;</c> once, so other
 /// hosts can fetch it; a model directory is referenced in place (<c>file://</c>, for hosts that share the volume).
 /// </summary>
-public sealed class ResolveBaseModelActivity(IArtifactStore store, WorkerOptions options, ILogger<ResolveBaseModelActivity> logger)
+public sealed class ResolveBaseModelActivity(
+    IArtifactStore store, WorkerOptions options, IHostApplicationLifetime lifetime, ILogger<ResolveBaseModelActivity> logger)
     : WorkflowActivity<BaseModelRequest, ArtifactRef>
 {
     public override async Task<ArtifactRef> RunAsync(WorkflowActivityContext context, BaseModelRequest input)
     {
-        var progress = new Progress<string>(line => logger.LogInformation("{RunId} {Line}", input.RunId, line));
-        var directory = await Task.Run(() => GeeRun.ResolveModel(input.Model, options.DemoCache, progress, CancellationToken.None));
+        var progress = new SynchronousProgress<string>(line => logger.LogInformation("{RunId} {Line}", input.RunId, line));
+        var stopping = lifetime.ApplicationStopping;
+        var directory = await Task.Run(() => GeeRun.ResolveModel(input.Model, options.DemoCache, progress, stopping), stopping);
         var local = ArtifactRef.Of(TrainModelStep.BaseModel, directory);
         return input.Model == "demo"
-            ? await store.PutOnceAsync($"models/demo-{Path.GetFileName(directory)}", local, options.ScratchDirectory)
+            ? await store.PutOnceAsync($"models/demo-{Path.GetFileName(directory)}", local, options.ScratchDirectory, stopping)
             : local;
     }
 }

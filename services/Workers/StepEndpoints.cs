@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using OneShotGee.Core;
+using OneShotGee.Pipeline.Config;
 using OneShotGee.Pipeline.Remote;
 using OneShotGee.ServiceDefaults;
 
@@ -25,14 +26,27 @@ public static class StepEndpoints
 
     public static IEndpointRouteBuilder MapStepEndpoints(this IEndpointRouteBuilder app, params string[] activities)
     {
-        app.MapPost("/steps/{activity}", async (string activity, HttpRequest http, StepWorker worker, CancellationToken ct) =>
+        app.MapPost("/steps/{activity}", async (string activity, HttpRequest http, StepWorker worker, WorkerOptions options, CancellationToken ct) =>
         {
             if (!activities.Contains(activity))
                 return Results.Problem($"this app runs {string.Join(", ", activities)}, not '{activity}'", statusCode: StatusCodes.Status404NotFound);
             var request = await ReadAsync(http, ct);
+            CheckLocations(request, options.AllowedRoots());
             return Results.Ok(await worker.RunAsync(activity, request, ct));
         });
         return app;
+    }
+
+    /// <summary>
+    /// A step sent directly reads only what a run submitted to the orchestrator could: its config's locations and any
+    /// local input artifact under the allowed roots (inputs in the artifact store are checked by their SHA-256).
+    /// </summary>
+    static void CheckLocations(StepRequest request, AllowedRoots roots)
+    {
+        roots.Check(RunConfig.Parse(request.ConfigJson, $"step request '{request.RunId}' config"));
+        foreach (var input in request.Inputs)
+            if (Uri.TryCreate(input.Uri, UriKind.Absolute, out var uri) && uri.IsFile)
+                roots.CheckArtifact(input.Name, input.Uri);
     }
 
     static async Task<StepRequest> ReadAsync(HttpRequest http, CancellationToken ct)

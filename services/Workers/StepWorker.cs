@@ -8,13 +8,15 @@ using OneShotGee.Pipeline.Remote;
 namespace OneShotGee.Workers;
 
 /// <summary>
-/// Runs a step for an activity (called by Dapr or over HTTP) after checking that the step is that activity's kind.
+/// Runs a step for an activity (called by Dapr or over HTTP) after checking that the step is that activity's kind, at
+/// most <c>maxConcurrentSteps</c> at once (<see cref="WorkerOptions.MaxConcurrentSteps"/>).
 /// When the app is stopping (a pod being evicted) running steps are cancelled and waited for (<see cref="StepDrain"/>):
 /// training checkpoints first, and the workflow's retry resumes it, here or on another replica.
 /// </summary>
-public sealed class StepWorker(StepExecutor executor, IHostApplicationLifetime lifetime, ILogger<StepWorker> logger)
+public sealed class StepWorker(StepExecutor executor, IHostApplicationLifetime lifetime, ILogger<StepWorker> logger, int maxConcurrentSteps = 1)
 {
     readonly ConcurrentDictionary<Task, StepRequest> running = new();
+    readonly SemaphoreSlim turns = new(maxConcurrentSteps, maxConcurrentSteps);
 
     public async Task<IReadOnlyList<ArtifactRef>> RunAsync(string activity, StepRequest request, CancellationToken ct)
     {
@@ -22,16 +24,28 @@ public sealed class StepWorker(StepExecutor executor, IHostApplicationLifetime l
         if (route.Activity != activity)
             throw new InvalidInputException($"step '{request.Step}' runs in {route.Activity} on app '{route.AppId}', not in {activity}");
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
-        var progress = new Progress<string>(line => logger.LogInformation("{RunId} {Line}", request.RunId, line));
-        var step = executor.ExecuteAsync(request, progress, stopping.Token);
-        running[step] = request;
+        if (!turns.Wait(0))
+        {
+            logger.LogInformation("{RunId} {Step}: waiting for a running step to end ({Running})", request.RunId, request.Step, string.Join(", ", Running));
+            await turns.WaitAsync(stopping.Token);
+        }
         try
         {
-            return await step;
+            var progress = new SynchronousProgress<string>(line => logger.LogInformation("{RunId} {Line}", request.RunId, line));
+            var step = executor.ExecuteAsync(request, progress, stopping.Token);
+            running[step] = request;
+            try
+            {
+                return await step;
+            }
+            finally
+            {
+                running.TryRemove(step, out _);
+            }
         }
         finally
         {
-            running.TryRemove(step, out _);
+            turns.Release();
         }
     }
 

@@ -52,7 +52,7 @@ public static class StepWorkerHost
                 services.GetRequiredService<DaprClient>(), options.Binding, options.BindingType, options.BindingRootPath))
             : new LocalArtifactStore(options.StoreDirectory));
         builder.Services.AddSingleton(services => new StepExecutor(services.GetRequiredService<IArtifactStore>(), options.WorkRoot));
-        builder.Services.AddSingleton<StepWorker>();
+        builder.Services.AddSingleton(services => ActivatorUtilities.CreateInstance<StepWorker>(services, options.MaxConcurrentSteps));
         builder.Services.AddHostedService<StepDrain>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddDaprWorkflow(workflows =>

@@ -1,5 +1,6 @@
 using OneShotGee.Core;
 using OneShotGee.Dapr;
+using OneShotGee.Pipeline.Config;
 
 namespace OneShotGee.Workers;
 
@@ -32,12 +33,32 @@ public sealed record WorkerOptions
     /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How many steps this app runs at once; more wait their turn. One by default: a step takes the whole device
+    /// (a GPU, or the cores), and two trainings on one GPU would compete for its memory.
+    /// </summary>
+    public int MaxConcurrentSteps { get; init; } = 1;
+
+    /// <summary>
+    /// For <c>POST /steps</c> only: directories a directly sent step may read models from (as the orchestrator's
+    /// <c>Runs:AllowedModelRoots</c>); empty: only the demo model. Workflow activities come from the orchestrator,
+    /// which has checked their configs already.
+    /// </summary>
+    public string[] AllowedModelRoots { get; init; } = [];
+
+    /// <summary>For <c>POST /steps</c> only: directories a directly sent step may read data from.</summary>
+    public string[] AllowedDataRoots { get; init; } = [];
+
+    public AllowedRoots AllowedRoots() => new(AllowedModelRoots, AllowedDataRoots, Environment.CurrentDirectory);
+
     public string ScratchDirectory => Path.Combine(WorkRoot, "tmp");
 
     public WorkerOptions Validated()
     {
         if (Store is not (LocalStore or DaprStore))
             throw new InvalidInputException($"{Section}:Store is '{Store}'; use '{LocalStore}' or '{DaprStore}'");
+        if (MaxConcurrentSteps < 1)
+            throw new InvalidInputException($"{Section}:MaxConcurrentSteps is {MaxConcurrentSteps}; use 1 or more");
         if (ShutdownTimeout <= TimeSpan.Zero)
             throw new InvalidInputException($"{Section}:ShutdownTimeout is {ShutdownTimeout}; use a positive time span, e.g. 00:05:00");
         return this;

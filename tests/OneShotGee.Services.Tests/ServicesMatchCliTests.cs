@@ -58,7 +58,7 @@ public sealed class ServicesMatchCliTests : IDisposable
         var events = new RecordingRunEvents();
         var activities = new ActivityDispatcher(
             new PrepareDataActivity(dataprep), new TrainModelActivity(trainer), new EvaluateModelActivity(evaluator), new WriteReportActivity(evaluator),
-            new ResolveBaseModelActivity(store, new WorkerOptions { WorkRoot = Dir("trainer"), DemoCache = Dir("demo-cache") }, NullLogger<ResolveBaseModelActivity>.Instance),
+            new ResolveBaseModelActivity(store, new WorkerOptions { WorkRoot = Dir("trainer"), DemoCache = Dir("demo-cache") }, lifetime, NullLogger<ResolveBaseModelActivity>.Instance),
             new RecordRunActivity(new RunRecorder(new LocalRunStore(Dir("records")), TimeProvider.System)),
             new PublishRunCompletedActivity(events));
         var result = await new GeeRunWorkflow().RunAsync(new RecordingWorkflowContext(activities.CallAsync), new GeeRunInput("same-run", config.ToJson()));

@@ -64,7 +64,7 @@ public sealed class SidecarHealthTests
     [Fact]
     public async Task Only_changes_of_the_sidecar_state_are_logged()
     {
-        var logger = new ListLogger();
+        var logger = new RecordingLogger<SidecarStateLog>();
         var log = new SidecarStateLog(logger);
 
         foreach (var status in new[] { HealthStatus.Unhealthy, HealthStatus.Unhealthy, HealthStatus.Unhealthy, HealthStatus.Healthy, HealthStatus.Healthy, HealthStatus.Unhealthy })
@@ -75,13 +75,4 @@ public sealed class SidecarHealthTests
 
     static HealthReport Report(HealthStatus sidecar) => new(
         new Dictionary<string, HealthReportEntry> { ["dapr-sidecar"] = new(sidecar, "why", TimeSpan.Zero, null, null) }, TimeSpan.Zero);
-
-    sealed class ListLogger : ILogger<SidecarStateLog>
-    {
-        public List<LogLevel> Levels { get; } = [];
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Levels.Add(logLevel);
-    }
 }

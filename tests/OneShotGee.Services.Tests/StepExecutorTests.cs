@@ -63,7 +63,7 @@ public sealed class StepExecutorTests : IDisposable
         var host = new StepExecutor(store, Dir("dataprep"));
         var request = new StepRequest("r1", Config, "prepare-train-data", []);
         var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var progress = new InlineProgress(lines.Enqueue);
+        var progress = new SynchronousProgress<string>(lines.Enqueue);
 
         var outputs = await Task.WhenAll(
             Task.Run(() => host.ExecuteAsync(request, progress)), Task.Run(() => host.ExecuteAsync(request, progress)));
@@ -73,10 +73,6 @@ public sealed class StepExecutorTests : IDisposable
         Assert.Single(lines, l => l == "prepare-train-data: already completed, skipped");
     }
 
-    sealed class InlineProgress(Action<string> report) : IProgress<string>
-    {
-        public void Report(string value) => report(value);
-    }
 
     [Fact]
     public async Task Corrupted_store_content_is_refused_on_another_host_and_leaves_nothing_there()
@@ -152,22 +148,77 @@ public sealed class StepExecutorTests : IDisposable
         Assert.Contains(problem, error.Message);
     }
 
+    [Fact]
+    public async Task Steps_beyond_the_apps_limit_wait_for_a_running_one_to_end()
+    {
+        var logger = new RecordingLogger<StepWorker>();
+        var worker = new StepWorker(new StepExecutor(new LocalArtifactStore(Dir("store")), Dir("host")),
+            new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), logger, maxConcurrentSteps: 1);
+
+        await Task.WhenAll(new[] { "r1", "r2" }.Select(run =>
+            Task.Run(() => worker.RunAsync("PrepareDataActivity", new StepRequest(run, Config, "prepare-train-data", []), CancellationToken.None))));
+
+        var steps = logger.Messages.Where(m => m.EndsWith("prepare-train-data: started") || m.EndsWith("prepare-train-data: completed")).ToList();
+        Assert.Equal(4, steps.Count);
+        Assert.Equal(steps[0][..2], steps[1][..2]); // one run's step started and completed before the other's started
+        Assert.EndsWith("started", steps[0]);
+        Assert.EndsWith("completed", steps[1]);
+        Assert.Contains(logger.Messages, m => m.Contains("waiting for a running step to end"));
+    }
+
     StepWorker Worker(IHostApplicationLifetime lifetime) =>
         new(new StepExecutor(new LocalArtifactStore(Dir("store")), Dir("host")), lifetime, NullLogger<StepWorker>.Instance);
 
-    [Fact]
-    public async Task The_worker_endpoint_runs_its_steps_and_refuses_others()
+    async Task<WebApplication> StartDataPrepAsync(params (string Key, string Value)[] settings)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Configuration["Worker:WorkRoot"] = Dir("work");
         builder.Configuration["Worker:StoreDirectory"] = Dir("store");
+        foreach (var (key, value) in settings) builder.Configuration[key] = value;
         builder.AddServiceDefaults();
         builder.AddStepWorker(AppIds.DataPrep);
-        await using var app = builder.Build();
+        var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapStepWorker(AppIds.DataPrep);
         await app.StartAsync();
+        return app;
+    }
+
+    [Fact]
+    public async Task The_worker_endpoint_reads_only_under_its_allowed_roots()
+    {
+        var data = Directory.CreateDirectory(Dir("datasets")).FullName;
+        var rows = Path.Combine(data, "rows.jsonl");
+        File.WriteAllLines(rows, ["{\"question\": \"He paid 3 dollars and she paid 4.\"}", "{\"question\": \"She ran 5 miles.\"}"]);
+        static string WithInput(string path) => new RunConfig
+        {
+            Model = "demo",
+            Data = new JsonObject { ["input_path"] = path, ["text_column"] = "question", ["synthetic"] = null },
+            Variants = [new JsonObject { ["name"] = "gee" }],
+        }.ToJson();
+        await using var app = await StartDataPrepAsync(("Worker:AllowedDataRoots:0", data));
+        using var client = app.GetTestClient();
+
+        var outside = await client.PostAsJsonAsync("/steps/PrepareDataActivity", new StepRequest("r1", WithInput("/etc/passwd"), "prepare-train-data", []));
+        var sneaky = await client.PostAsJsonAsync("/steps/PrepareDataActivity", new StepRequest("r1", WithInput(Path.Combine(data, "..", "x.jsonl")), "prepare-train-data", []));
+        var input = await client.PostAsJsonAsync("/steps/PrepareDataActivity",
+            new StepRequest("r1", Config, "prepare-train-data", [new ArtifactRef("base-model", "file:///etc/", 1, new string('a', 64))]));
+        var inside = await client.PostAsJsonAsync("/steps/PrepareDataActivity", new StepRequest("r2", WithInput(rows), "prepare-train-data", []));
+
+        Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
+        Assert.Contains("data.input_path '/etc/passwd'", await outside.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, sneaky.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, input.StatusCode);
+        Assert.Contains("input artifact 'base-model' 'file:///etc/'", await input.Content.ReadAsStringAsync());
+        Assert.True(inside.StatusCode == HttpStatusCode.OK, await inside.Content.ReadAsStringAsync());
+        Assert.False(Directory.Exists(Path.Combine(Dir("work"), "runs", "r1")));
+    }
+
+    [Fact]
+    public async Task The_worker_endpoint_runs_its_steps_and_refuses_others()
+    {
+        await using var app = await StartDataPrepAsync();
         using var client = app.GetTestClient();
 
         var ok = await client.PostAsJsonAsync("/steps/PrepareDataActivity", new StepRequest("r1", Config, "prepare-train-data", []));

@@ -1,3 +1,4 @@
+using OneShotGee.Core;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;

@@ -1,3 +1,4 @@
+using OneShotGee.Core;
 using System.CommandLine;
 using OneShotGee.Core.Gee;
 using OneShotGee.Modeling.Lora;

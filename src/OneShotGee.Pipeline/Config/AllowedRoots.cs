@@ -23,13 +23,20 @@ public sealed partial record AllowedRoots(IReadOnlyList<string> ModelRoots, IRea
         ? Require(path, ModelRoots, "model", $"or \"{ConfigPaths.DemoModel}\"")
         : Require(path, DataRoots, "data", "or leave it out to use the built-in data"));
 
-    string Require(ConfigPath path, IReadOnlyList<string> roots, string kind, string alternative)
+    /// <summary>
+    /// Checks a local artifact handed to a step directly (<c>file:</c> URI or path): it must lie under a model or a data
+    /// root. Answers its resolved path.
+    /// </summary>
+    public string CheckArtifact(string name, string location) =>
+        Require(new ConfigPath($"input artifact '{name}'", location), [.. ModelRoots, .. DataRoots], "model or data", "or pass it through the artifact store", "");
+
+    string Require(ConfigPath path, IReadOnlyList<string> roots, string kind, string alternative, string origin = "run config ")
     {
         var resolved = Resolve(path);
         if (roots.Select(r => RealPath(Path.GetFullPath(r, BaseDirectory), path, 0)).Any(root => IsUnder(resolved, root))) return resolved;
         var allowed = roots.Count == 0 ? "none are configured" : string.Join(", ", roots);
         throw new InvalidInputException(
-            $"run config {path.Field} '{path.Value}' (resolved to '{resolved}') is not under an allowed {kind} root ({allowed}); use a location under one {alternative}");
+            $"{origin}{path.Field} '{path.Value}' (resolved to '{resolved}') is not under an allowed {kind} root ({allowed}); use a location under one {alternative}");
     }
 
     string Resolve(ConfigPath path)

@@ -1,3 +1,4 @@
+using OneShotGee.Core;
 using System.Text.Json;
 using OneShotGee.Data;
 using OneShotGee.Pipeline.Artifacts;
@@ -60,15 +61,11 @@ public sealed class TrainModelStepTests : IDisposable
         Directory.CreateDirectory(Path.Combine(stepDirectory, "checkpoint-2.tmp-0123456789abcdef"));
         var lines = new List<string>();
 
-        Step(maxSteps: 3).Run(new StepContext(stepDirectory, artifacts, new InlineProgress(lines.Add)), CancellationToken.None);
+        Step(maxSteps: 3).Run(new StepContext(stepDirectory, artifacts, new SynchronousProgress<string>(lines.Add)), CancellationToken.None);
 
         Assert.Equal([1, 2, 3], MetricSteps());
         Assert.Equal(2, lines.Count); // steps 2 and 3 only: step 1 came from checkpoint-1
         Assert.Empty(Directory.GetDirectories(stepDirectory, "*.tmp-*"));
     }
 
-    sealed class InlineProgress(Action<string> report) : IProgress<string>
-    {
-        public void Report(string value) => report(value);
-    }
 }

@@ -1,4 +1,4 @@
-namespace OneShotGee.Cli;
+namespace OneShotGee.Core;
 
 /// <summary>
 /// Reports on the caller's thread. <see cref="Progress{T}"/> posts to the thread pool, so lines and the live
