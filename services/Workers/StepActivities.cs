@@ -8,9 +8,9 @@ namespace OneShotGee.Workers;
 /// A pipeline step as a Dapr workflow activity; the class name is the activity name the workflow calls
 /// (<see cref="StepRoute"/>). Each refuses steps of another kind.
 /// </summary>
-public abstract class StepActivity(StepWorker worker) : WorkflowActivity<StepRequest, IReadOnlyList<ArtifactRef>>
+public abstract class StepActivity(StepWorker worker) : WorkflowActivity<StepRequest, StepResult>
 {
-    public override Task<IReadOnlyList<ArtifactRef>> RunAsync(WorkflowActivityContext context, StepRequest input) =>
+    public override Task<StepResult> RunAsync(WorkflowActivityContext context, StepRequest input) =>
         worker.RunAsync(GetType().Name, input, CancellationToken.None);
 }
 

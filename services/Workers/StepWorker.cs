@@ -18,7 +18,7 @@ public sealed class StepWorker(StepExecutor executor, IHostApplicationLifetime l
     readonly ConcurrentDictionary<Task, StepRequest> running = new();
     readonly SemaphoreSlim turns = new(maxConcurrentSteps, maxConcurrentSteps);
 
-    public async Task<IReadOnlyList<ArtifactRef>> RunAsync(string activity, StepRequest request, CancellationToken ct)
+    public async Task<StepResult> RunAsync(string activity, StepRequest request, CancellationToken ct)
     {
         var route = StepRoute.For(StepExecutor.StepOf(request));
         if (route.Activity != activity)

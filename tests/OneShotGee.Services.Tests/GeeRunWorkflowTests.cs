@@ -27,12 +27,14 @@ public sealed class GeeRunWorkflowTests
         _ => throw new InvalidOperationException($"unexpected step {step}"),
     };
 
+    static Dictionary<string, double> MetricsOf(string step) => step.StartsWith("train-") ? new() { ["loss"] = step.Length } : [];
+
     static object Answer(string activity, object? input, string? failingStep = null) => (activity, input) switch
     {
         (nameof(RecordRunActivity), RunUpdate) or (nameof(PublishRunCompletedActivity), RunCompletedEvent) => true,
         (nameof(ResolveBaseModelActivity), BaseModelRequest { Model: "demo" }) => Ref("base-model"),
         (_, StepRequest step) when step.Step == failingStep => throw new IOException("disk full"),
-        (_, StepRequest step) => OutputsOf(step.Step),
+        (_, StepRequest step) => new StepResult(OutputsOf(step.Step), MetricsOf(step.Step)),
         _ => throw new InvalidOperationException($"unexpected activity {activity}"),
     };
 
@@ -87,6 +89,7 @@ public sealed class GeeRunWorkflowTests
         Assert.Equal(["base-model"], updates[1].Outputs!.Select(o => o.Name));
         Assert.Equal(("train-gee", StageEvent.Completed), (updates[11].Stage, updates[11].Event));
         Assert.Equal(["model-gee", "metrics-gee"], updates[11].Outputs!.Select(o => o.Name));
+        Assert.Equal("train-gee".Length, updates[11].Metrics!["loss"]); // the step's metrics, passed on as the activity answered them
         Assert.All(context.Calls.Where(c => c.Activity is nameof(RecordRunActivity) or nameof(PublishRunCompletedActivity)),
             c => Assert.Null(c.Options?.TargetAppId));
     }

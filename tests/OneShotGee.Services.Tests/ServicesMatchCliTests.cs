@@ -82,6 +82,11 @@ public sealed class ServicesMatchCliTests : IDisposable
         Assert.Equal(("same-run", RunCompletedEvent.Completed), (published.RunId, published.Status));
         var record = (await new LocalRunStore(Dir("records")).GetAsync("same-run"))!.Record;
         Assert.Equal((RunStatus.Completed, "report"), (record.Status, record.Stage));
+        // The record's metrics are every step's manifest metrics; the training and report timings differ between the two runs.
+        var cliMetrics = RunManifest.TryLoad(Dir("cli"))!.Steps.SelectMany(s => s.Metrics!.Select(m => ($"{s.Name}.{m.Key}", m.Value))).ToDictionary();
+        Assert.Equal(cliMetrics.Keys.Order(), record.Metrics.Keys.Order());
+        foreach (var key in new[] { "train-gee.loss", "train-gee.entropy_gap", "evaluate-gee.paired.gap", "report.gee.gap_reduction" })
+            Assert.Equal(cliMetrics[key], record.Metrics[key]);
         // Each host only ran its own steps.
         Assert.Equal(["prepare-train-data", "prepare-held-out"], RunManifest.TryLoad(Path.Combine(Dir("dataprep"), "runs", "same-run"))!.Steps.Select(s => s.Name));
         Assert.Equal(["train-gee"], RunManifest.TryLoad(Path.Combine(Dir("trainer"), "runs", "same-run"))!.Steps.Select(s => s.Name));

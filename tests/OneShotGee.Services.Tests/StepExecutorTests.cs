@@ -44,14 +44,14 @@ public sealed class StepExecutorTests : IDisposable
         var host = new StepExecutor(store, Dir("dataprep"));
         var request = new StepRequest("r1", Config, "prepare-train-data", []);
 
-        var output = Assert.Single(await host.ExecuteAsync(request));
+        var output = Assert.Single((await host.ExecuteAsync(request)).Outputs);
         var stored = Path.Combine(Dir("store"), "runs", "r1", "train-data", "train-data.parquet");
         Assert.Equal(("train-data", store.UriOf("runs/r1/train-data/train-data.parquet")), (output.Name, output.Uri));
         Assert.Equal((new FileInfo(stored).Length, Sha256Of(stored)), (output.Size, output.Sha256));
         var written = File.GetLastWriteTimeUtc(stored);
         var started = RunManifest.TryLoad(Path.Combine(Dir("dataprep"), "runs", "r1"))!.Step("prepare-train-data")!.Started;
 
-        Assert.Equal(output, Assert.Single(await host.ExecuteAsync(request)));
+        Assert.Equal(output, Assert.Single((await host.ExecuteAsync(request)).Outputs));
         Assert.Equal(written, File.GetLastWriteTimeUtc(stored));
         Assert.Equal(started, RunManifest.TryLoad(Path.Combine(Dir("dataprep"), "runs", "r1"))!.Step("prepare-train-data")!.Started);
     }
@@ -68,7 +68,7 @@ public sealed class StepExecutorTests : IDisposable
         var outputs = await Task.WhenAll(
             Task.Run(() => host.ExecuteAsync(request, progress)), Task.Run(() => host.ExecuteAsync(request, progress)));
 
-        Assert.Equal(outputs[0], outputs[1]);
+        Assert.Equal(outputs[0].Outputs, outputs[1].Outputs);
         Assert.Single(lines, l => l == "prepare-train-data: started");
         Assert.Single(lines, l => l == "prepare-train-data: already completed, skipped");
     }
@@ -133,7 +133,10 @@ public sealed class StepExecutorTests : IDisposable
         Assert.Equal(["r1/prepare-train-data"], worker.Running);
         await worker.DrainAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
 
-        Assert.True(step.IsCompletedSuccessfully);
+        // Drained: the step's work is done and stored (the caller's task completes right after).
+        Assert.Equal(StepStatus.Completed, RunManifest.TryLoad(Path.Combine(Dir("host"), "runs", "r1"))!.Step("prepare-train-data")!.Status);
+        Assert.Single(Directory.GetFiles(Path.Combine(Dir("store"), "runs", "r1", "train-data")), f => f.EndsWith(".parquet"));
+        await step;
         Assert.Empty(worker.Running);
     }
 
@@ -223,7 +226,7 @@ public sealed class StepExecutorTests : IDisposable
 
         var ok = await client.PostAsJsonAsync("/steps/PrepareDataActivity", new StepRequest("r1", Config, "prepare-train-data", []));
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        var output = Assert.Single((await ok.Content.ReadFromJsonAsync<List<ArtifactRef>>())!);
+        var output = Assert.Single((await ok.Content.ReadFromJsonAsync<StepResult>())!.Outputs);
         Assert.Equal(Sha256Of(Path.Combine(Dir("store"), "runs", "r1", "train-data", "train-data.parquet")), output.Sha256);
 
         var wrongKind = await client.PostAsJsonAsync("/steps/PrepareDataActivity", new StepRequest("r1", Config, "evaluate-baseline", []));

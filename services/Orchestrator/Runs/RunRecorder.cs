@@ -27,12 +27,22 @@ public sealed class RunRecorder(IRunStore store, TimeProvider clock)
     public Task StepStartedAsync(string runId, string step, CancellationToken ct) =>
         UpdateAsync(runId, r => r with { Status = RunStatus.Running, Stage = step, Error = null }, ct);
 
-    public Task StepCompletedAsync(string runId, string step, IReadOnlyList<ArtifactRef> outputs, CancellationToken ct) =>
+    /// <summary>Adds the step's outputs and its metrics (as <c>&lt;step&gt;.&lt;name&gt;</c>, replacing an earlier attempt's).</summary>
+    public Task StepCompletedAsync(
+        string runId, string step, IReadOnlyList<ArtifactRef> outputs, IReadOnlyDictionary<string, double>? metrics, CancellationToken ct) =>
         UpdateAsync(runId, r => r with
         {
             Status = step == ReportStep.Output ? RunStatus.Completed : RunStatus.Running,
             Artifacts = [.. r.Artifacts.Where(a => outputs.All(o => o.Name != a.Name)), .. outputs],
+            Metrics = Merged(r.Metrics, step, metrics ?? new Dictionary<string, double>()),
         }, ct);
+
+    static Dictionary<string, double> Merged(IReadOnlyDictionary<string, double> recorded, string step, IReadOnlyDictionary<string, double> metrics)
+    {
+        var merged = recorded.Where(m => !m.Key.StartsWith(step + ".", StringComparison.Ordinal)).ToDictionary();
+        foreach (var (name, value) in metrics) merged[$"{step}.{name}"] = value;
+        return merged;
+    }
 
     public Task StepFailedAsync(string runId, string step, string error, CancellationToken ct) =>
         UpdateAsync(runId, r => r with { Status = RunStatus.Failed, Stage = step, Error = $"{step}: {error}" }, ct);

@@ -50,9 +50,9 @@ public sealed class GeeRunWorkflow : Workflow<GeeRunInput, GeeRunResult>
                 await Record(context, new RunUpdate(input.RunId, stage, StageEvent.Started));
                 var route = StepRoute.For(step);
                 var request = new StepRequest(input.RunId, input.ConfigJson, step.Name, [.. step.Needs.Select(name => artifacts[name])]);
-                var outputs = await context.CallActivityAsync<IReadOnlyList<ArtifactRef>>(route.Activity, request, Remote(route, RetryFor(step)));
-                foreach (var output in outputs) artifacts[output.Name] = output;
-                await Record(context, new RunUpdate(input.RunId, stage, StageEvent.Completed, outputs));
+                var result = await context.CallActivityAsync<StepResult>(route.Activity, request, Remote(route, RetryFor(step)));
+                foreach (var output in result.Outputs) artifacts[output.Name] = output;
+                await Record(context, new RunUpdate(input.RunId, stage, StageEvent.Completed, result.Outputs, Metrics: result.Metrics));
             }
             context.SetCustomStatus(CompletedStage);
             await context.CallActivityAsync<bool>(nameof(PublishRunCompletedActivity),

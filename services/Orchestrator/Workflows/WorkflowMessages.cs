@@ -14,7 +14,9 @@ public sealed record GeeRunResult(string RunId, IReadOnlyList<ArtifactRef> Artif
 public enum StageEvent { Started, Completed, Failed }
 
 /// <summary>A change of the run record: a stage (<c>start</c> or a step) started, completed with outputs, or failed.</summary>
-public sealed record RunUpdate(string RunId, string Stage, StageEvent Event, IReadOnlyList<ArtifactRef>? Outputs = null, string? Error = null);
+public sealed record RunUpdate(
+    string RunId, string Stage, StageEvent Event, IReadOnlyList<ArtifactRef>? Outputs = null, string? Error = null,
+    IReadOnlyDictionary<string, double>? Metrics = null);
 
 /// <summary>Published to <c>gee-run-completed</c> when a run ends; <see cref="Status"/> is <c>completed</c> or <c>failed</c>.</summary>
 public sealed record RunCompletedEvent(string RunId, string Status, IReadOnlyList<ArtifactRef> Artifacts, string? Error = null)

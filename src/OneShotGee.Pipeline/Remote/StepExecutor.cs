@@ -20,7 +20,7 @@ public sealed class StepExecutor(IArtifactStore store, string workRoot)
     /// <summary>The step <paramref name="request"/> names, from the plan of its config.</summary>
     public static IPipelineStep StepOf(StepRequest request) => StepOf(request, ConfigOf(request));
 
-    public async Task<IReadOnlyList<ArtifactRef>> ExecuteAsync(StepRequest request, IProgress<string>? progress = null, CancellationToken ct = default)
+    public async Task<StepResult> ExecuteAsync(StepRequest request, IProgress<string>? progress = null, CancellationToken ct = default)
     {
         var config = ConfigOf(request);
         var step = StepOf(request, config);
@@ -33,10 +33,11 @@ public sealed class StepExecutor(IArtifactStore store, string workRoot)
         var runner = GeeRun.Runner(config, runDirectory, request.RunId);
         var manifest = await Task.Run(() => runner.Run([step], inputs, resume: true, progress, ct), ct);
 
+        var record = manifest.Step(step.Name)!;
         var stored = new List<ArtifactRef>();
-        foreach (var output in manifest.Step(step.Name)!.Outputs!)
+        foreach (var output in record.Outputs!)
             stored.Add(await store.PutOnceAsync($"runs/{request.RunId}/{output.Name}", output, Path.Combine(WorkRoot, "tmp"), ct));
-        return stored;
+        return new StepResult(stored, record.Metrics ?? new Dictionary<string, double>());
     }
 
     static RunConfig ConfigOf(StepRequest request) =>

@@ -15,4 +15,10 @@ public interface IPipelineStep
     IReadOnlyList<string> Needs { get; }
 
     IReadOnlyList<ArtifactRef> Run(StepContext context, CancellationToken ct);
+
+    /// <summary>
+    /// The step's headline numbers, read from the outputs <see cref="Run"/> just wrote (e.g. the last training step's
+    /// loss and entropy gap); recorded in the manifest and shown by <c>GET /runs/{id}</c>. None by default.
+    /// </summary>
+    IReadOnlyDictionary<string, double> Summarize(IReadOnlyList<ArtifactRef> outputs) => new Dictionary<string, double>();
 }

@@ -62,7 +62,10 @@ public sealed class PipelineRunner(string runDirectory, string runId, string con
             Directory.CreateDirectory(stepDirectory);
             var outputs = step.Run(new StepContext(stepDirectory, artifacts, progress), ct);
             foreach (var output in outputs) artifacts[output.Name] = output;
-            manifest = Saved(manifest.With(record with { Status = StepStatus.Completed, Finished = DateTimeOffset.UtcNow, Outputs = outputs }));
+            manifest = Saved(manifest.With(record with
+            {
+                Status = StepStatus.Completed, Finished = DateTimeOffset.UtcNow, Outputs = outputs, Metrics = step.Summarize(outputs),
+            }));
             progress?.Report($"{step.Name}: completed");
             PipelineMeter.Record(step.Name, "completed", clock.Elapsed.TotalSeconds);
             return manifest;

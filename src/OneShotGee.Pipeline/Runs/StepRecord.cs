@@ -12,7 +12,8 @@ public sealed record StepRecord(
     DateTimeOffset? Finished = null,
     IReadOnlyList<ArtifactRef>? Inputs = null,
     IReadOnlyList<ArtifactRef>? Outputs = null,
-    string? Error = null)
+    string? Error = null,
+    IReadOnlyDictionary<string, double>? Metrics = null)
 {
     public double? Seconds => Started is { } s && Finished is { } f ? (f - s).TotalSeconds : null;
 }

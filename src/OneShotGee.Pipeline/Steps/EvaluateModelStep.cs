@@ -33,6 +33,21 @@ public sealed class EvaluateModelStep(string label, string modelArtifact, Evalua
         return [ArtifactRef.Of(OutputOf(label), path)];
     }
 
+    /// <summary>The paired gap and entropy per group (<c>paired.*</c>) and every benchmark's metrics (<c>&lt;benchmark&gt;.&lt;metric&gt;</c>).</summary>
+    public IReadOnlyDictionary<string, double> Summarize(IReadOnlyList<ArtifactRef> outputs)
+    {
+        var evaluation = Read(outputs.Single(o => o.Name == OutputOf(label)));
+        var summary = evaluation.Benchmarks
+            .SelectMany(b => b.Metrics.Select(m => ($"{b.Benchmark}.{m.Key}", m.Value)))
+            .ToDictionary(m => m.Item1, m => m.Value);
+        if (evaluation.Paired is { } paired)
+        {
+            summary["paired.gap"] = paired.Gap;
+            foreach (var (group, entropy) in paired.GroupEntropies) summary[$"paired.h.{group}"] = entropy;
+        }
+        return summary;
+    }
+
     public static ModelEvaluation Read(ArtifactRef artifact) =>
         JsonSerializer.Deserialize<ModelEvaluation>(File.ReadAllText(artifact.LocalPath), ReportJson.Options)
         ?? throw new InvalidDataException($"'{artifact.LocalPath}' holds no evaluation");

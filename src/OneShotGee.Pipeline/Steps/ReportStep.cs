@@ -23,4 +23,18 @@ public sealed class ReportStep(IReadOnlyList<string> variants, long seed) : IPip
         ReportWriter.Write(context.StepDirectory, report);
         return [ArtifactRef.Of(Output, context.StepDirectory)];
     }
+
+    /// <summary>Per model: the paired gap, and for each variant its gap reduction and perplexity change against the baseline.</summary>
+    public IReadOnlyDictionary<string, double> Summarize(IReadOnlyList<ArtifactRef> outputs)
+    {
+        var report = ReportJson.Read(Path.Combine(outputs.Single(o => o.Name == Output).LocalPath, ReportWriter.JsonFile));
+        var summary = new Dictionary<string, double>();
+        foreach (var row in RunSummary.From(report))
+        {
+            summary[$"{row.Model}.gap"] = row.Gap;
+            if (row.GapReduction is { } reduction) summary[$"{row.Model}.gap_reduction"] = reduction;
+            if (row.PerplexityChange is { } change) summary[$"{row.Model}.perplexity_change"] = change;
+        }
+        return summary;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using OneShotGee.Core.Telemetry;
 using OneShotGee.Pipeline.Artifacts;
 using OneShotGee.Pipeline.Runs;
@@ -38,6 +39,24 @@ public sealed class TrainModelStep(string variant, TrainOptions options) : IPipe
             ArtifactRef.Of("model-" + variant, model),
             ArtifactRef.Of("metrics-" + variant, Path.Combine(context.StepDirectory, GeeTrainer.MetricsFile)),
         ];
+    }
+
+    /// <summary>The last optimizer step's metrics line: every number in it, per group entropies as <c>h_g.&lt;group&gt;</c>.</summary>
+    public IReadOnlyDictionary<string, double> Summarize(IReadOnlyList<ArtifactRef> outputs)
+    {
+        var metrics = outputs.Single(o => o.Name == "metrics-" + variant).LocalPath;
+        var last = File.ReadLines(metrics).LastOrDefault(line => line.Length > 0);
+        var summary = new Dictionary<string, double>();
+        if (last is null) return summary;
+        using var line = JsonDocument.Parse(last);
+        foreach (var field in line.RootElement.EnumerateObject())
+        {
+            if (field.Value.ValueKind == JsonValueKind.Number) summary[field.Name] = field.Value.GetDouble();
+            else if (field.Value.ValueKind == JsonValueKind.Object)
+                foreach (var inner in field.Value.EnumerateObject().Where(i => i.Value.ValueKind == JsonValueKind.Number))
+                    summary[$"{field.Name}.{inner.Name}"] = inner.Value.GetDouble();
+        }
+        return summary;
     }
 
     sealed class Progress(IProgress<string>? lines, string variant) : IProgress<TrainStepMetrics>

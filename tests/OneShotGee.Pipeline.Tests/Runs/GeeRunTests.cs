@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using OneShotGee.Core;
 using OneShotGee.Pipeline.Config;
@@ -49,6 +50,30 @@ public sealed class GeeRunTests : IDisposable
         Assert.True(File.Exists(Path.Combine(runDir, "report", "report.md")));
         Assert.True(File.Exists(Path.Combine(runDir, GeeRun.ConfigFile)));
         Assert.Equal(manifest.Step("train-gee")!.Outputs![0], manifest.Step("evaluate-gee")!.Inputs![0]);
+    }
+
+    [Fact]
+    public void EachStepRecordsItsHeadlineNumbersReadFromWhatItWrote()
+    {
+        var runDir = Path.Combine(_dir, "run");
+        var report = GeeRun.Execute(TinyRun(), runDir, resume: false);
+        var manifest = RunManifest.TryLoad(runDir)!;
+
+        var trained = manifest.Step("train-gee")!.Metrics!;
+        using var lastLine = JsonDocument.Parse(File.ReadLines(Path.Combine(runDir, "train-gee", "metrics.jsonl")).Last());
+        var line = lastLine.RootElement;
+        Assert.Equal(1, trained["step"]);
+        Assert.Equal(line.GetProperty("loss").GetDouble(), trained["loss"]);
+        Assert.Equal(line.GetProperty("entropy_gap").GetDouble(), trained["entropy_gap"]);
+        Assert.Equal(line.GetProperty("h_g").GetProperty("female").GetDouble(), trained["h_g.female"]);
+
+        var (baseline, gee) = (report.Models[0].Paired!, report.Models[1].Paired!);
+        Assert.Equal(baseline.Gap, manifest.Step("evaluate-baseline")!.Metrics!["paired.gap"]);
+        Assert.Equal(gee.GroupEntropies["male"], manifest.Step("evaluate-gee")!.Metrics!["paired.h.male"]);
+        var reported = manifest.Step("report")!.Metrics!;
+        Assert.Equal(1 - gee.Gap / baseline.Gap, reported["gee.gap_reduction"], 12);
+        Assert.False(reported.ContainsKey("baseline.gap_reduction"));
+        Assert.Empty(manifest.Step("prepare-train-data")!.Metrics!);
     }
 
     [Fact]

@@ -111,7 +111,7 @@ public sealed class MetricsScrape : IAsyncLifetime
         var recorder = new RunRecorder(new LocalRunStore(Path.Combine(root.Path, "runs")), TimeProvider.System);
         await recorder.CreatedAsync(RunId, "{}", CancellationToken.None);
         await recorder.StepStartedAsync(RunId, "report", CancellationToken.None);
-        await recorder.StepCompletedAsync(RunId, ReportStep.Output, [], CancellationToken.None);
+        await recorder.StepCompletedAsync(RunId, ReportStep.Output, [], null, CancellationToken.None);
         await recorder.CreatedAsync(RunId + "-b", "{}", CancellationToken.None);
         await recorder.StepFailedAsync(RunId + "-b", "train-gee", "out of memory", CancellationToken.None);
     }
