@@ -17,7 +17,7 @@ public static class OrchestratorExtensions
     /// </summary>
     public static WebApplicationBuilder AddOrchestrator(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(RunsOptions.Section).Get<RunsOptions>() ?? new RunsOptions();
+        var options = (builder.Configuration.GetSection(RunsOptions.Section).Get<RunsOptions>() ?? new RunsOptions()).Validated();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -30,15 +30,14 @@ public static class OrchestratorExtensions
             workflows.RegisterActivity<RecordRunActivity>();
             workflows.RegisterActivity<PublishRunCompletedActivity>();
         });
-        builder.Services.AddSingleton<IRunStore>(services => options.Store switch
-        {
-            RunsOptions.DaprStore => new DaprRunStore(services.GetRequiredService<DaprClient>(), options.StateStore),
-            _ => new LocalRunStore(options.RecordsDirectory),
-        });
+        builder.Services.AddSingleton<IRunStore>(services => options.Store == RunsOptions.DaprStore
+            ? new DaprRunStore(services.GetRequiredService<DaprClient>(), options.StateStore)
+            : new LocalRunStore(options.RecordsDirectory));
         builder.Services.AddSingleton<RunRecorder>();
         builder.Services.AddSingleton<IRunEvents, DaprRunEvents>();
         builder.Services.AddSingleton<IRunScheduler, DaprRunScheduler>();
         builder.Services.AddSingleton<RunSubmissions>();
+        builder.Services.AddHostedService<RunStatusCensus>();
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using OneShotGee.Core;
 using OneShotGee.Pipeline.Config;
 
 namespace OneShotGee.Orchestrator;
@@ -27,5 +28,19 @@ public sealed record RunsOptions
     /// <summary>Relative paths are resolved from the working directory, as the run's steps resolve them.</summary>
     public AllowedRoots AllowedRoots() => new(AllowedModelRoots, AllowedDataRoots, Environment.CurrentDirectory);
 
+    /// <summary>How often the runs in each status are counted for the <c>oneshotgee_runs_in_status</c> gauge.</summary>
+    public TimeSpan CensusInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     public string RecordsDirectory => Path.Combine(Root, "records");
+
+    public RunsOptions Validated()
+    {
+        if (Store is not (LocalStore or DaprStore))
+            throw new InvalidInputException($"{Section}:Store is '{Store}'; use '{LocalStore}' or '{DaprStore}'");
+        if (SidecarTimeout <= TimeSpan.Zero)
+            throw new InvalidInputException($"{Section}:SidecarTimeout is {SidecarTimeout}; use a positive time span, e.g. 00:00:15");
+        if (CensusInterval <= TimeSpan.Zero)
+            throw new InvalidInputException($"{Section}:CensusInterval is {CensusInterval}; use a positive time span, e.g. 00:00:30");
+        return this;
+    }
 }

@@ -23,6 +23,8 @@ sealed class OrchestratorHost : IAsyncDisposable
     public RecordingScheduler Scheduler { get; }
     public HttpClient Client { get; }
 
+    public T Services<T>() where T : notnull => app.Services.GetRequiredService<T>();
+
     OrchestratorHost(WebApplication app, TempDirectory root, RecordingScheduler scheduler)
     {
         this.app = app;
@@ -38,6 +40,8 @@ sealed class OrchestratorHost : IAsyncDisposable
         builder.WebHost.UseTestServer();
         var host = new TempDirectory();
         builder.Configuration["Runs:Root"] = host.Path;
+        // The runs-in-status gauge is process-wide: only the tests that count runs may publish to it.
+        builder.Configuration["Runs:CensusInterval"] = "1.00:00:00";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.Configuration[key] = value;
         builder.AddServiceDefaults();
         builder.AddOrchestrator();

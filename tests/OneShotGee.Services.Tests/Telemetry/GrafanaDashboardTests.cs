@@ -44,7 +44,7 @@ public sealed class GrafanaDashboardTests(MetricsScrape scrape)
             "oneshotgee_train_loss", "oneshotgee_train_entropy_gap_nat", "oneshotgee_train_group_entropy_nat", "oneshotgee_train_lambda",
             "oneshotgee_train_tokens_per_second", "oneshotgee_train_step_duration_seconds_bucket", "oneshotgee_train_peak_memory_bytes",
             "oneshotgee_device_memory_used_bytes", "oneshotgee_device_memory_total_bytes",
-            "oneshotgee_runs_total", "oneshotgee_eval_metric_value", "oneshotgee_pipeline_step_duration_seconds_count",
+            "oneshotgee_runs_total", "oneshotgee_runs_in_status", "oneshotgee_eval_metric_value", "oneshotgee_pipeline_step_duration_seconds_count",
         ];
         Assert.Empty(required.Except(used));
     }

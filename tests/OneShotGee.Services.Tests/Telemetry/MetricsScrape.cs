@@ -108,12 +108,15 @@ public sealed class MetricsScrape : IAsyncLifetime
 
     async Task RecordRuns()
     {
-        var recorder = new RunRecorder(new LocalRunStore(Path.Combine(root.Path, "runs")), TimeProvider.System);
+        var store = new LocalRunStore(Path.Combine(root.Path, "runs"));
+        var recorder = new RunRecorder(store, TimeProvider.System);
         await recorder.CreatedAsync(RunId, "{}", CancellationToken.None);
         await recorder.StepStartedAsync(RunId, "report", CancellationToken.None);
         await recorder.StepCompletedAsync(RunId, ReportStep.Output, [], null, CancellationToken.None);
         await recorder.CreatedAsync(RunId + "-b", "{}", CancellationToken.None);
         await recorder.StepFailedAsync(RunId + "-b", "train-gee", "out of memory", CancellationToken.None);
+        await recorder.CreatedAsync(RunId + "-c", "{}", CancellationToken.None);
+        RunMeter.Publish(await RunStatusCensus.CountAsync(store, CancellationToken.None));
     }
 
     public Task DisposeAsync()

@@ -81,6 +81,9 @@ public sealed class MetricsScrapeTests(MetricsScrape scrape)
         Assert.True(Single("oneshotgee_runs_total", ("status", "pending")).Value >= 2);
         foreach (var status in new[] { "running", "completed", "failed" })
             Assert.True(Single("oneshotgee_runs_total", ("status", status)).Value >= 1, status);
+        // Now: this fixture's store holds one completed, one failed and one pending run.
+        Assert.Equal([("completed", 1.0), ("failed", 1.0), ("pending", 1.0), ("running", 0.0)],
+            scrape.Series.Samples.Where(s => s.Name == "oneshotgee_runs_in_status").Select(s => (s.Labels["status"], s.Value)).Order());
     }
 
     [Fact]
