@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapr.Workflow;
+using Microsoft.Extensions.Logging;
 using OneShotGee.Orchestrator.Workflows;
 using OneShotGee.Pipeline.Artifacts;
 using OneShotGee.Pipeline.Config;
@@ -69,6 +70,14 @@ public sealed class GeeRunWorkflowTests
         Assert.All(steps, s => Assert.Equal(Input.ConfigJson, s.Request.ConfigJson));
 
         Assert.Equal(["start", .. steps.Select(s => s.Request.Step), "completed"], context.Statuses);
+        Assert.Equal(
+            [
+                "Run run-1: 7 steps: prepare-train-data → evaluate-baseline → train-em → evaluate-em → train-gee → evaluate-gee → report",
+                "Run run-1: prepare-train-data on dataprep", "Run run-1: evaluate-baseline on evaluator", "Run run-1: train-em on trainer",
+                "Run run-1: evaluate-em on evaluator", "Run run-1: train-gee on trainer", "Run run-1: evaluate-gee on evaluator",
+                "Run run-1: report on evaluator", "Run run-1: completed with 10 artifacts",
+            ],
+            context.Log.Messages);
         Assert.Equal("run-1", result.RunId);
         Assert.Equal(10, result.Artifacts.Count); // base model, train data, 3 evaluations, 2 models, 2 metrics, report
         var published = Assert.IsType<RunCompletedEvent>(context.Calls[^1].Input);
@@ -134,6 +143,7 @@ public sealed class GeeRunWorkflowTests
         Assert.Equal(("failed", "train-gee: disk full"), (published.Status, published.Error));
         Assert.Contains(published.Artifacts, a => a.Name == "model-em"); // what finished before the failure
         Assert.DoesNotContain(published.Artifacts, a => a.Name == "report");
+        Assert.Equal((LogLevel.Error, "Run run-1: train-gee failed after its retries: disk full"), (context.Log.Levels[^1], context.Log.Messages[^1]));
     }
 
     [Fact]

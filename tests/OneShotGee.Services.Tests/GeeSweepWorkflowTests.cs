@@ -76,6 +76,8 @@ public sealed class GeeSweepWorkflowTests
         Assert.Equal("disk full", failed.Error);
         Assert.Empty(failed.Artifacts);
         Assert.Equal("4/4 runs finished, 1 failed", context.Statuses[^1]);
+        Assert.Contains("Sweep sw: run sw-1 failed: disk full", context.Log.Messages);
+        Assert.Equal(3, context.Log.Messages.Count(m => m.EndsWith(" completed")));
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Dapr.Workflow;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace OneShotGee.Services.Tests;
 
@@ -62,9 +61,12 @@ sealed class RecordingWorkflowContext(Func<string, object?, Task<object>> activi
         Actions.Add($"status {customStatus}");
     }
 
-    public override ILogger CreateReplaySafeLogger(string categoryName) => NullLogger.Instance;
-    public override ILogger CreateReplaySafeLogger(Type type) => NullLogger.Instance;
-    public override ILogger CreateReplaySafeLogger<T>() => NullLogger.Instance;
+    /// <summary>What the workflow logged through its replay-safe logger (the only logger a deterministic workflow may use).</summary>
+    public RecordingLogger<WorkflowContext> Log { get; } = new();
+
+    public override ILogger CreateReplaySafeLogger(string categoryName) => Log;
+    public override ILogger CreateReplaySafeLogger(Type type) => Log;
+    public override ILogger CreateReplaySafeLogger<T>() => Log;
 
     // The GEE workflows use none of these; a call would mean it gained behaviour these tests do not cover.
     public override bool IsPatched(string patchName) => throw Unused();

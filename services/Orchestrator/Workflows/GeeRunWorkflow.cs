@@ -14,7 +14,8 @@ namespace OneShotGee.Orchestrator.Workflows;
 /// (evaluator) → train (trainer) and evaluate each variant → report (evaluator), one cross-app activity per step of
 /// <see cref="GeeRun.Plan"/> (<see cref="StepRoute"/>), then "run completed" on pub/sub, also when a step failed.
 /// It only plans (pure computation on the config) and routes artifact references; activities do the I/O, the run
-/// record included, so replays are deterministic. The custom status is the current stage.
+/// record included, so replays are deterministic; it logs only through the replay-safe logger. The custom status is the
+/// current stage.
 /// </summary>
 public sealed class GeeRunWorkflow : Workflow<GeeRunInput, GeeRunResult>
 {
@@ -31,8 +32,10 @@ public sealed class GeeRunWorkflow : Workflow<GeeRunInput, GeeRunResult>
 
     public override async Task<GeeRunResult> RunAsync(WorkflowContext context, GeeRunInput input)
     {
+        var log = context.CreateReplaySafeLogger<GeeRunWorkflow>();
         var config = RunConfig.Parse(input.ConfigJson, $"run '{input.RunId}' config");
         var steps = GeeRun.Plan(config);
+        log.LogInformation("Run {RunId}: {Steps} steps: {Plan}", input.RunId, steps.Count, string.Join(" → ", steps.Select(s => s.Name)));
         var stage = StartStage;
         var artifacts = new Dictionary<string, ArtifactRef>();
         try
@@ -49,12 +52,14 @@ public sealed class GeeRunWorkflow : Workflow<GeeRunInput, GeeRunResult>
                 context.SetCustomStatus(stage);
                 await Record(context, new RunUpdate(input.RunId, stage, StageEvent.Started));
                 var route = StepRoute.For(step);
+                log.LogInformation("Run {RunId}: {Step} on {App}", input.RunId, step.Name, route.AppId);
                 var request = new StepRequest(input.RunId, input.ConfigJson, step.Name, [.. step.Needs.Select(name => artifacts[name])]);
                 var result = await context.CallActivityAsync<StepResult>(route.Activity, request, Remote(route, RetryFor(step)));
                 foreach (var output in result.Outputs) artifacts[output.Name] = output;
                 await Record(context, new RunUpdate(input.RunId, stage, StageEvent.Completed, result.Outputs, Metrics: result.Metrics));
             }
             context.SetCustomStatus(CompletedStage);
+            log.LogInformation("Run {RunId}: completed with {Artifacts} artifacts", input.RunId, artifacts.Count);
             await context.CallActivityAsync<bool>(nameof(PublishRunCompletedActivity),
                 new RunCompletedEvent(input.RunId, RunCompletedEvent.Completed, [.. artifacts.Values]), Local);
             return new GeeRunResult(input.RunId, [.. artifacts.Values]);
@@ -63,6 +68,7 @@ public sealed class GeeRunWorkflow : Workflow<GeeRunInput, GeeRunResult>
         {
             context.SetCustomStatus($"failed at {stage}");
             var error = e.FailureDetails.ErrorMessage;
+            log.LogError("Run {RunId}: {Step} failed after its retries: {Error}", input.RunId, stage, error);
             await Record(context, new RunUpdate(input.RunId, stage, StageEvent.Failed, Error: error));
             await context.CallActivityAsync<bool>(nameof(PublishRunCompletedActivity),
                 new RunCompletedEvent(input.RunId, RunCompletedEvent.Failed, [.. artifacts.Values], $"{stage}: {error}"), Local);

@@ -11,6 +11,7 @@ public sealed class GeeSweepWorkflow : Workflow<GeeSweepInput, GeeSweepResult>
 {
     public override async Task<GeeSweepResult> RunAsync(WorkflowContext context, GeeSweepInput input)
     {
+        var log = context.CreateReplaySafeLogger<GeeSweepWorkflow>();
         var results = new SweepRunResult[input.Runs.Count];
         var running = new List<(int Index, Task<GeeRunResult> Run)>();
         var next = 0;
@@ -35,6 +36,8 @@ public sealed class GeeSweepWorkflow : Workflow<GeeSweepInput, GeeSweepResult>
                     { } other => other.Message,
                     null => "cancelled",
                 });
+            if (results[index].Succeeded) log.LogInformation("Sweep {SweepId}: run {RunId} completed", input.SweepId, runId);
+            else log.LogWarning("Sweep {SweepId}: run {RunId} failed: {Error}", input.SweepId, runId, results[index].Error);
         }
         context.SetCustomStatus($"{results.Length}/{results.Length} runs finished, {results.Count(r => !r.Succeeded)} failed");
         return new GeeSweepResult(input.SweepId, results);
