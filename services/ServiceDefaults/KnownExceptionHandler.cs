@@ -7,7 +7,7 @@ namespace OneShotGee.ServiceDefaults;
 
 /// <summary>
 /// Failures the caller can act on become ProblemDetails whose detail is the exception's message: bad input (it names
-/// the problem) is a 400, a dependency that did not answer in time (the Dapr sidecar) a 503.
+/// the problem) is a 400, a body over the endpoint's limit a 413, a dependency that did not answer in time (the Dapr sidecar) a 503.
 /// </summary>
 sealed class KnownExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -16,6 +16,7 @@ sealed class KnownExceptionHandler(IProblemDetailsService problems) : IException
         var (status, title) = exception switch
         {
             InvalidInputException => (StatusCodes.Status400BadRequest, "Invalid input"),
+            RequestTooLargeException => (StatusCodes.Status413PayloadTooLarge, "Request too large"),
             TimeoutException => (StatusCodes.Status503ServiceUnavailable, "Dependency unavailable"),
             _ => (0, ""),
         };

@@ -47,6 +47,21 @@ public sealed class PipelineRunnerTests : IDisposable
     }
 
     [Fact]
+    public void AnInputGivenTwiceIsNamedAndNothingRuns()
+    {
+        var given = Path.Combine(Path.GetDirectoryName(_run)!, "given.txt");
+        File.WriteAllText(given, "x");
+        WriteStep step = new("train", "data");
+
+        var error = Assert.Throws<InvalidInputException>(() =>
+            Runner().Run([step], [ArtifactRef.Of("data", given), ArtifactRef.Of("data", given)], resume: false));
+
+        Assert.Equal("input artifact 'data' is given 2 times; give each name once", error.Message);
+        Assert.Equal(0, step.Runs);
+        Assert.Null(RunManifest.TryLoad(_run));
+    }
+
+    [Fact]
     public void AFailedStepIsRecordedAndResumeContinuesFromIt()
     {
         WriteStep prepare = new("prepare"), train = new("train", "prepare") { Fail = true };

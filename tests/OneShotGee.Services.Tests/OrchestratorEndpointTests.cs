@@ -95,7 +95,7 @@ public sealed class OrchestratorEndpointTests
         await using var host = await OrchestratorHost.StartAsync();
         var body = $"{{\"model\": \"demo\", \"padding\": \"{new string('x', 70_000)}\"}}";
         var response = await host.Client.PostAsync("/runs", Json(body));
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("65536", await DetailOf(response));
     }
 
@@ -189,13 +189,15 @@ public sealed class OrchestratorEndpointTests
         Assert.Equal("from-topic", Assert.Single(host.Scheduler.Started).Key);
     }
 
-    [Fact]
-    public async Task An_invalid_cloud_event_is_dropped_not_retried()
+    [Theory]
+    [InlineData("{\"variants\": []}")]
+    [InlineData("{\"model\": \"demo\", \"padding\": \"PADDING\"}")]
+    public async Task An_invalid_or_oversized_cloud_event_is_dropped_not_retried(string data)
     {
         await using var host = await OrchestratorHost.StartAsync();
-        const string cloudEvent = """
+        var cloudEvent = $$"""
             {"specversion": "1.0", "type": "com.dapr.event.sent", "source": "cli", "id": "e-2",
-             "datacontenttype": "application/json", "data": {"variants": []}}
+             "datacontenttype": "application/json", "data": {{data.Replace("PADDING", new string('x', 70_000))}}}
             """;
         var response = await host.Client.PostAsync("/runs/events", Json(cloudEvent, "application/cloudevents+json"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

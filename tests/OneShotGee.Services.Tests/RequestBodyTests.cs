@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using OneShotGee.Core;
 using OneShotGee.ServiceDefaults;
 
 namespace OneShotGee.Services.Tests;
@@ -26,7 +25,7 @@ public sealed class RequestBodyTests
     public async Task A_declared_length_over_the_limit_is_refused_before_reading()
     {
         var request = Request(20_001, declareLength: true);
-        var error = await Assert.ThrowsAsync<InvalidInputException>(() => RequestBody.ReadAsync(request, 20_000, "a run config", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RequestTooLargeException>(() => RequestBody.ReadAsync(request, 20_000, "a run config", CancellationToken.None));
         Assert.Equal("request body has 20001 bytes; a run config may have at most 20000", error.Message);
         Assert.Equal(0, request.Body.Position);
     }
@@ -34,7 +33,7 @@ public sealed class RequestBodyTests
     [Fact]
     public async Task A_streamed_body_over_the_limit_is_refused_once_it_passes_it()
     {
-        var error = await Assert.ThrowsAsync<InvalidInputException>(() =>
+        var error = await Assert.ThrowsAsync<RequestTooLargeException>(() =>
             RequestBody.ReadAsync(Request(20_001, declareLength: false), 20_000, "a step request", CancellationToken.None));
         Assert.Equal("request body exceeds 20000 bytes, the most a step request may have", error.Message);
     }

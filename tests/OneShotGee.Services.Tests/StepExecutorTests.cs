@@ -233,7 +233,7 @@ public sealed class StepExecutorTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, wrongKind.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsJsonAsync("/steps/TrainModelActivity", new StepRequest("r1", Config, "train-gee", []))).StatusCode);
         var huge = await client.PostAsJsonAsync("/steps/PrepareDataActivity", new StepRequest("r1", new string(' ', 300_000) + Config, "prepare-train-data", []));
-        Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
         Assert.Contains("262144", await huge.Content.ReadAsStringAsync());
         var missingField = await client.PostAsync("/steps/PrepareDataActivity", new StringContent("{\"runId\": \"r1\"}", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, missingField.StatusCode);

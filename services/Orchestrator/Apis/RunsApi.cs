@@ -54,7 +54,7 @@ public static class RunsApi
             await submissions.SubmitAsync(RunConfigJson.Parse(await ReadBodyAsync(request, ct), $"'{Topic}' event data"), ct);
             return Results.Ok(new { status = "SUCCESS" });
         }
-        catch (InvalidInputException e)
+        catch (Exception e) when (e is InvalidInputException or RequestTooLargeException)
         {
             logger.LogWarning("Dropped a '{Topic}' event: {Problem}", Topic, e.Message);
             return Results.Ok(new { status = "DROP" });

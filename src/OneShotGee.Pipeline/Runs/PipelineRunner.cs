@@ -19,6 +19,8 @@ public sealed class PipelineRunner(string runDirectory, string runId, string con
         IReadOnlyList<IPipelineStep> steps, IReadOnlyList<ArtifactRef> given, bool resume,
         IProgress<string>? progress = null, CancellationToken ct = default)
     {
+        if (given.GroupBy(a => a.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new InvalidInputException($"input artifact '{twice.Key}' is given {twice.Count()} times; give each name once");
         var manifest = StartManifest(resume);
         var artifacts = given.ToDictionary(a => a.Name);
         foreach (var step in steps)
