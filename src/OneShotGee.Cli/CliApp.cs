@@ -18,6 +18,7 @@ public static class CliApp
             EvaluateCommand.Create(console),
             RunCommand.Create(console),
             DemoCommand.Create(console),
+            ArtifactsCommand.Create(console),
         };
 
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)

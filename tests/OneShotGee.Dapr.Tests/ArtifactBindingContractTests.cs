@@ -192,6 +192,32 @@ public sealed class ArtifactBindingContractTests : IAsyncLifetime
         Assert.Equal(stored.Sha256, fetched.Sha256);
     }
 
+    [Fact]
+    public async Task A_stored_checkpoint_downloads_by_its_uri_as_the_directory_it_was()
+    {
+        var checkpoint = Path.Combine(_dir, "final");
+        WriteRandomFile("final/model.safetensors", 300_000, seed: 7);
+        File.WriteAllText(Path.Combine(checkpoint, "config.json"), "{\"hidden_size\":8}");
+        var stored = await Store(StorageBindingType.AwsS3).PutOnceAsync("runs/r1/model-gee", ArtifactRef.Of("model-gee", checkpoint), Path.Combine(_dir, "tmp"));
+        var client = _sidecar.CreateClient();
+        var target = Path.Combine(_dir, "downloaded");
+
+        var fetched = await ArtifactDownload.GetAsync(client, stored.Uri, StorageBindingType.AwsS3, null, target, stored.Sha256, CancellationToken.None);
+
+        Assert.Equal("dapr://artifacts-awss3/runs/r1/model-gee/", stored.Uri);
+        Assert.Equal(stored.Sha256, fetched.Sha256);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(checkpoint, "model.safetensors")), File.ReadAllBytes(Path.Combine(target, "model.safetensors")));
+        Assert.Equal(["config.json", "model.safetensors"], Directory.GetFiles(target).Select(Path.GetFileName).Order());
+
+        var wrong = await Assert.ThrowsAsync<ArtifactIntegrityException>(() =>
+            ArtifactDownload.GetAsync(client, stored.Uri, StorageBindingType.AwsS3, null, Path.Combine(_dir, "other"), new string('0', 64), CancellationToken.None));
+        Assert.Contains("was expected", wrong.Message);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "other")));
+        var notDapr = await Assert.ThrowsAsync<InvalidInputException>(() =>
+            ArtifactDownload.GetAsync(client, "file:///tmp/x/", StorageBindingType.AwsS3, null, target, null, CancellationToken.None));
+        Assert.Contains("not a Dapr artifact URI", notDapr.Message);
+    }
+
     [Theory]
     [InlineData("../escape")]
     [InlineData("model.manifest.json")]

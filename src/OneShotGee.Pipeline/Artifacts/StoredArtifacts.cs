@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OneShotGee.Core;
 
 namespace OneShotGee.Pipeline.Artifacts;
 
@@ -29,6 +30,19 @@ public static class StoredArtifacts
         put = put with { Name = local.Name };
         await WriteRecordAsync(store, record, put, scratchDirectory, ct);
         return put;
+    }
+
+    /// <summary>
+    /// Downloads the artifact at <paramref name="uri"/> (a directory when it ends in '/') to <paramref name="localPath"/>,
+    /// verified against the store's hashes and, when given, <paramref name="expectedSha256"/>.
+    /// </summary>
+    public static Task<ArtifactRef> GetAsync(
+        this IArtifactStore store, string uri, string localPath, string? expectedSha256 = null, CancellationToken ct = default)
+    {
+        var key = store.KeyOf(uri) ?? throw new InvalidInputException($"'{uri}' is not an artifact of this store");
+        return uri.EndsWith('/')
+            ? store.GetDirectoryAsync(key, localPath, expectedSha256, ct)
+            : store.GetFileAsync(key, localPath, expectedSha256, ct);
     }
 
     static async Task<ArtifactRef?> TryReadRecordAsync(IArtifactStore store, string key, string scratch, CancellationToken ct)

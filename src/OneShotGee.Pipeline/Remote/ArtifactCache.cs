@@ -30,10 +30,7 @@ sealed partial class ArtifactCache(IArtifactStore store, string root)
             return cached;
         try
         {
-            var fetched = input.Uri.EndsWith('/')
-                ? await store.GetDirectoryAsync(key, path, input.Sha256, ct)
-                : await store.GetFileAsync(key, path, input.Sha256, ct);
-            return fetched with { Name = input.Name };
+            return await store.GetAsync(input.Uri, path, input.Sha256, ct) with { Name = input.Name };
         }
         catch
         {
