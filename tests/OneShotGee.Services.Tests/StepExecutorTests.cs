@@ -130,7 +130,6 @@ public sealed class StepExecutorTests : IDisposable
         var worker = Worker(new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance));
         var step = worker.RunAsync("PrepareDataActivity", new StepRequest("r1", Config, "prepare-train-data", []), CancellationToken.None);
 
-        Assert.Equal(["r1/prepare-train-data"], worker.Running);
         await worker.DrainAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
 
         // Drained: the step's work is done and stored (the caller's task completes right after).
@@ -158,15 +157,15 @@ public sealed class StepExecutorTests : IDisposable
         var worker = new StepWorker(new StepExecutor(new LocalArtifactStore(Dir("store")), Dir("host")),
             new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), logger, maxConcurrentSteps: 1);
 
-        await Task.WhenAll(new[] { "r1", "r2" }.Select(run =>
-            Task.Run(() => worker.RunAsync("PrepareDataActivity", new StepRequest(run, Config, "prepare-train-data", []), CancellationToken.None))));
+        // The first call returns once its step runs in the background, holding the app's only turn.
+        var first = worker.RunAsync("PrepareDataActivity", new StepRequest("r1", Config, "prepare-train-data", []), CancellationToken.None);
+        var second = worker.RunAsync("PrepareDataActivity", new StepRequest("r2", Config, "prepare-train-data", []), CancellationToken.None);
+        await Task.WhenAll(first, second);
 
         var steps = logger.Messages.Where(m => m.EndsWith("prepare-train-data: started") || m.EndsWith("prepare-train-data: completed")).ToList();
         Assert.Equal(4, steps.Count);
-        Assert.Equal(steps[0][..2], steps[1][..2]); // one run's step started and completed before the other's started
-        Assert.EndsWith("started", steps[0]);
-        Assert.EndsWith("completed", steps[1]);
-        Assert.Contains(logger.Messages, m => m.Contains("waiting for a running step to end"));
+        Assert.Equal(["r1 prepare-train-data: started", "r1 prepare-train-data: completed", "r2 prepare-train-data: started", "r2 prepare-train-data: completed"], steps);
+        Assert.Contains("r2 prepare-train-data: waiting for a running step to end (r1/prepare-train-data)", logger.Messages);
     }
 
     StepWorker Worker(IHostApplicationLifetime lifetime) =>
