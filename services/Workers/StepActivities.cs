@@ -11,7 +11,7 @@ namespace OneShotGee.Workers;
 public abstract class StepActivity(StepWorker worker) : WorkflowActivity<StepRequest, StepResult>
 {
     public override Task<StepResult> RunAsync(WorkflowActivityContext context, StepRequest input) =>
-        worker.RunAsync(GetType().Name, input, CancellationToken.None);
+        worker.RunAsync(GetType().Name, input, CancellationToken.None, context.TaskExecutionKey);
 }
 
 /// <summary>On dataprep: writes a prepared Parquet dataset.</summary>

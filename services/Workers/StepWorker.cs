@@ -18,7 +18,8 @@ public sealed class StepWorker(StepExecutor executor, IHostApplicationLifetime l
     readonly ConcurrentDictionary<Task, StepRequest> running = new();
     readonly SemaphoreSlim turns = new(maxConcurrentSteps, maxConcurrentSteps);
 
-    public async Task<StepResult> RunAsync(string activity, StepRequest request, CancellationToken ct)
+    /// <param name="taskExecutionKey">Dapr's key of this activity execution, logged to tie the step to the sidecar's records.</param>
+    public async Task<StepResult> RunAsync(string activity, StepRequest request, CancellationToken ct, string? taskExecutionKey = null)
     {
         var route = StepRoute.For(StepExecutor.StepOf(request));
         if (route.Activity != activity)
@@ -31,6 +32,7 @@ public sealed class StepWorker(StepExecutor executor, IHostApplicationLifetime l
         }
         try
         {
+            logger.LogInformation("{RunId} {Step}: running in {Activity} (task {TaskExecutionKey})", request.RunId, request.Step, activity, taskExecutionKey ?? "direct");
             var progress = new SynchronousProgress<string>(line => logger.LogInformation("{RunId} {Line}", request.RunId, line));
             var step = executor.ExecuteAsync(request, progress, stopping.Token);
             running[step] = request;

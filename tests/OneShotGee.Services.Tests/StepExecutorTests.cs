@@ -166,6 +166,19 @@ public sealed class StepExecutorTests : IDisposable
         Assert.Equal(4, steps.Count);
         Assert.Equal(["r1 prepare-train-data: started", "r1 prepare-train-data: completed", "r2 prepare-train-data: started", "r2 prepare-train-data: completed"], steps);
         Assert.Contains("r2 prepare-train-data: waiting for a running step to end (r1/prepare-train-data)", logger.Messages);
+        Assert.Contains("r1 prepare-train-data: running in PrepareDataActivity (task direct)", logger.Messages);
+    }
+
+    [Fact]
+    public async Task An_activity_logs_the_task_execution_key_dapr_gave_it()
+    {
+        var logger = new RecordingLogger<StepWorker>();
+        var worker = new StepWorker(new StepExecutor(new LocalArtifactStore(Dir("store")), Dir("host")),
+            new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), logger);
+
+        await new PrepareDataActivity(worker).RunAsync(new TestActivityContext("PrepareDataActivity"), new StepRequest("r1", Config, "prepare-train-data", []));
+
+        Assert.Contains("r1 prepare-train-data: running in PrepareDataActivity (task run-1:PrepareDataActivity:0)", logger.Messages);
     }
 
     StepWorker Worker(IHostApplicationLifetime lifetime) =>
