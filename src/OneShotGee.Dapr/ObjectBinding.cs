@@ -1,7 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dapr;
 using Dapr.Client;
+using Grpc.Core;
 
 namespace OneShotGee.Dapr;
 
@@ -45,6 +47,7 @@ public sealed class ObjectBinding
     /// <summary>Every object key that starts with <paramref name="prefix"/>, following the binding's paging.</summary>
     public async Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken ct)
     {
+        if (Type == StorageBindingType.LocalStorage) return await ListLocalAsync(prefix, ct);
         var keys = new List<string>();
         string? marker = null;
         do
@@ -57,6 +60,27 @@ public sealed class ObjectBinding
         return keys;
     }
 
+    /// <summary>
+    /// localstorage lists the directory tree its <c>fileName</c> names (the whole root when empty), without paging, and
+    /// fails for a directory that does not exist: list the prefix's parent directory, so a lookup reads one artifact's
+    /// neighbours rather than the whole store.
+    /// </summary>
+    async Task<IReadOnlyList<string>> ListLocalAsync(string prefix, CancellationToken ct)
+    {
+        var slash = prefix.LastIndexOf('/');
+        var directory = slash < 0 ? "" : prefix[..slash];
+        try
+        {
+            var response = await InvokeAsync("list", default, directory == "" ? [] : KeyOnly(directory), ct);
+            return [.. ParseList(response).Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))];
+        }
+        catch (DaprException e) when (e.InnerException is RpcException { StatusCode: StatusCode.Internal } rpc
+                                      && rpc.Status.Detail.EndsWith("no such file or directory", StringComparison.Ordinal))
+        {
+            return [];
+        }
+    }
+
     Dictionary<string, string> KeyOnly(string key) => new() { [Type.KeyMetadata()] = key };
 
     async Task<BindingResponse> InvokeAsync(string operation, ReadOnlyMemory<byte> data, Dictionary<string, string> metadata, CancellationToken ct)
@@ -66,12 +90,9 @@ public sealed class ObjectBinding
         return await _dapr.InvokeBindingAsync(request, ct);
     }
 
-    /// <summary>localstorage lists the whole root (a missing directory would be an error); S3 and Azure filter by prefix and page.</summary>
-    byte[] ListRequest(string prefix, string? marker) => Type switch
-    {
-        StorageBindingType.LocalStorage => [],
-        _ => JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["prefix"] = prefix, ["marker"] = marker ?? "" }),
-    };
+    /// <summary>S3 and Azure filter by prefix and page.</summary>
+    static byte[] ListRequest(string prefix, string? marker) =>
+        JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["prefix"] = prefix, ["marker"] = marker ?? "" });
 
     (IEnumerable<string> Keys, string? NextMarker) ParseList(BindingResponse response)
     {

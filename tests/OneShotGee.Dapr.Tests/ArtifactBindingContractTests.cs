@@ -179,6 +179,25 @@ public sealed class ArtifactBindingContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LocalStorageLookupsListOnlyTheArtifactsNeighbourhood()
+    {
+        var store = Store(StorageBindingType.LocalStorage, chunkBytes: 1000);
+        var binding = _bindings[StorageBindingType.LocalStorage];
+        var source = WriteRandomFile("in.bin", 9500, seed: 8); // ten chunks and a manifest per key
+        foreach (var run in Enumerable.Range(0, 5))
+            await store.PutFileAsync($"runs/r{run}/model/model.safetensors", source);
+
+        var before = binding.ListedPaths;
+        Assert.True(await store.ExistsAsync("runs/r3/model/model.safetensors"));
+        Assert.False(await store.ExistsAsync("runs/r9/model/model.safetensors")); // its directory does not exist
+        Assert.Equal(["runs/r3/model/model.safetensors"], await store.ListAsync("runs/r3"));
+
+        // One artifact's objects (11) for the first lookup, none for the missing one, one run's for the listing of its
+        // parent "runs" … which is every run: the parent of a top-level run prefix is the runs folder.
+        Assert.Equal(11 + 0 + 5 * 11, binding.ListedPaths - before);
+    }
+
+    [Fact]
     public async Task CheckpointDirectoryRoundTripsWithItsDirectoryHash()
     {
         var checkpoint = Path.Combine(_dir, "ckpt");

@@ -28,6 +28,9 @@ public sealed class FakeStorageBinding(string name, StorageBindingType type, str
     /// <summary>After this many successful creates every further create fails, as if the sidecar went away mid-upload.</summary>
     public int? FailCreatesAfter { get; set; }
 
+    /// <summary>How many paths localstorage listings have answered in all, to check that lookups list narrowly.</summary>
+    public int ListedPaths { get; private set; }
+
     /// <summary>Metadata key names seen in requests, to check that the client spoke this binding's dialect.</summary>
     public HashSet<string> MetadataKeysSeen { get; } = [];
 
@@ -55,7 +58,7 @@ public sealed class FakeStorageBinding(string name, StorageBindingType type, str
                 "create" => Create(key == "" ? Guid.NewGuid().ToString() : key, request.Data),
                 "get" => new() { Data = ByteString.CopyFrom(File.ReadAllBytes(Existing(key))) },
                 "delete" => Delete(key),
-                "list" => List(request.Data),
+                "list" => List(key, request.Data),
                 _ => throw new RpcException(new Status(StatusCode.InvalidArgument, $"unsupported operation {request.Operation}")),
             };
         }
@@ -82,12 +85,19 @@ public sealed class FakeStorageBinding(string name, StorageBindingType type, str
         return new();
     }
 
-    Autogen.InvokeBindingResponse List(ByteString data)
+    Autogen.InvokeBindingResponse List(string fileName, ByteString data)
     {
         var all = StoredObjects().ToList();
         if (Type == StorageBindingType.LocalStorage)
         {
-            var paths = all.Select(o => Path.Combine(Root, o)).ToList();
+            // localstorage walks the directory its fileName names (the root when empty), failing as os.Stat does.
+            var directory = fileName == "" ? Root : PathOf(fileName);
+            if (!Directory.Exists(directory))
+                throw new RpcException(new Status(StatusCode.Internal, File.Exists(directory)
+                    ? $"error invoking output binding {Name}: unable to list files as the file specified is not a directory: {directory}"
+                    : $"error invoking output binding {Name}: error getting stats for path {directory}: stat {directory}: no such file or directory"));
+            var paths = all.Select(o => Path.Combine(Root, o)).Where(p => p.StartsWith(directory + "/", StringComparison.Ordinal)).ToList();
+            ListedPaths += paths.Count;
             return new() { Data = ByteString.CopyFromUtf8(paths.Count == 0 ? "null" : JsonSerializer.Serialize(paths)) };
         }
         var query = data.IsEmpty ? new JsonObject() : JsonNode.Parse(data.ToStringUtf8())!.AsObject();
