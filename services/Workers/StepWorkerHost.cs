@@ -53,12 +53,14 @@ public static class StepWorkerHost
             : new LocalArtifactStore(options.StoreDirectory));
         builder.Services.AddSingleton(services => new StepExecutor(services.GetRequiredService<IArtifactStore>(), options.WorkRoot));
         builder.Services.AddSingleton(services => ActivatorUtilities.CreateInstance<StepWorker>(services, options.MaxConcurrentSteps));
-        builder.Services.AddHostedService<StepDrain>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddDaprWorkflow(workflows =>
         {
             foreach (var route in routes) Registrations[route.Activity](workflows);
         });
+        // Hosted services stop in reverse order: the drain runs before the workflow worker stops, so a cancelled
+        // step's outcome still reaches the sidecar and its retry is scheduled at once.
+        builder.Services.AddHostedService<StepDrain>();
         return builder;
     }
 

@@ -30,6 +30,19 @@ public sealed class StepWorkerHostTests
     }
 
     [Fact]
+    public void On_shutdown_running_steps_drain_before_the_workflow_worker_stops()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.AddStepWorker(AppIds.Trainer);
+
+        // The host stops hosted services in reverse registration order.
+        var hosted = builder.Services.Where(s => s.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService)).ToList();
+        var drain = hosted.FindIndex(s => s.ImplementationType == typeof(StepDrain));
+        var workflowWorker = hosted.FindIndex(s => s.ImplementationType?.FullName == "Dapr.Workflow.Worker.WorkflowWorker");
+        Assert.True(drain > workflowWorker && workflowWorker >= 0, $"drain at {drain}, workflow worker at {workflowWorker}");
+    }
+
+    [Fact]
     public void The_orchestrator_registers_its_workflows_and_own_activities_only()
     {
         var builder = WebApplication.CreateBuilder();
