@@ -51,14 +51,15 @@ public sealed class GeeTrainer : IDisposable
     /// <summary>Optimizer steps completed.</summary>
     public int Step { get; private set; }
 
-    /// <summary>Validates the options and data (before any model is loaded), then loads the model, or the
-    /// checkpoint named by <see cref="TrainOptions.Resume"/> with its optimizer state.</summary>
+    /// <summary>Validates the options and data (before any model is loaded), removes saves a killed run left unfinished,
+    /// then loads the model, or the checkpoint named by <see cref="TrainOptions.Resume"/> with its optimizer state.</summary>
     public static GeeTrainer Create(TrainOptions options, CancellationToken ct = default)
     {
         options.Validated();
         var data = PreparedDataset.Read(options.DataPath, ct);
         options.ValidateAgainst(data.Groups);
         _ = new PairBatchSampler(data.Rows, data.Groups, options.Seed); // rejects broken twin sets before the model loads
+        TrainingCheckpoint.RemoveUnfinished(options.OutputPath);
         var resumeDir = options.Resume is { } resume ? TrainingCheckpoint.Resolve(resume, options.OutputPath) : null;
         var state = resumeDir is null ? null : TrainerState.Read(resumeDir);
         state?.EnsureContinues(options);

@@ -17,6 +17,7 @@ public static class RunMeter
 
     static IReadOnlyDictionary<RunStatus, int>? census;
 
+    // Never read: creating it registers the gauge, whose callback reads the last census.
     static readonly ObservableGauge<int> InStatus = GeeTelemetry.Meter.CreateObservableGauge("oneshotgee.runs.in_status", Observe, "{run}",
         $"Runs in each status now, among the {RunStatusCensus.Window} most recently updated run records");
 

@@ -8,8 +8,8 @@ namespace OneShotGee.Pipeline.Steps;
 
 /// <summary>
 /// GEE training of one variant (e.g. EM only, GEE L2). Safe to retry: when its folder already holds a complete
-/// checkpoint it resumes from the latest one, so a retried step continues instead of starting over; a save cut off by
-/// a kill is removed first.
+/// checkpoint it resumes from the latest one, so a retried step continues instead of starting over (the trainer
+/// removes a save cut off by a kill).
 /// Outputs <c>model-&lt;variant&gt;</c> (the final model; with LoRA the merged one) and <c>metrics-&lt;variant&gt;</c>.
 /// </summary>
 public sealed class TrainModelStep(string variant, TrainOptions options) : IPipelineStep
@@ -22,7 +22,6 @@ public sealed class TrainModelStep(string variant, TrainOptions options) : IPipe
     public IReadOnlyList<ArtifactRef> Run(StepContext context, CancellationToken ct)
     {
         using var labels = RunLabels.PushVariant(variant);
-        TrainingCheckpoint.RemoveUnfinished(context.StepDirectory);
         var hasCheckpoint = TrainingCheckpoint.Latest(context.StepDirectory) is not null;
         var run = options with
         {
