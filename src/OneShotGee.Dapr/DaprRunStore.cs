@@ -12,6 +12,9 @@ namespace OneShotGee.Dapr;
 public sealed class DaprRunStore(DaprClient dapr, string storeName) : IRunStore
 {
     public const int IndexCapacity = 1000;
+
+    /// <summary>Records per bulk read: a run record is a few KiB, and a gRPC answer may have at most 4 MiB.</summary>
+    public const int BulkReadSize = 100;
     const string IndexKey = "runs-index";
     const int IndexAttempts = 20;
 
@@ -38,7 +41,8 @@ public sealed class DaprRunStore(DaprClient dapr, string storeName) : IRunStore
 
     /// <summary>
     /// Every save moves its run to the front of the index, so the first <paramref name="count"/> ids are the most recently
-    /// updated runs (up to writers racing between a save and its index update); they are read in one bulk request.
+    /// updated runs (up to writers racing between a save and its index update); they are read in bulk requests of
+    /// <see cref="BulkReadSize"/>.
     /// </summary>
     public async Task<IReadOnlyList<RunRecord>> ListRecentAsync(int count, CancellationToken ct = default)
     {
@@ -46,8 +50,13 @@ public sealed class DaprRunStore(DaprClient dapr, string storeName) : IRunStore
         var ids = await dapr.GetStateAsync<List<string>?>(storeName, IndexKey, ConsistencyMode.Strong, cancellationToken: ct) ?? [];
         var keys = ids.Take(count).Select(KeyOf).ToList();
         if (keys.Count == 0) return [];
-        var items = await dapr.GetBulkStateAsync<RunRecord?>(storeName, keys, parallelism: null, cancellationToken: ct);
-        return [.. items.Where(i => i.Value is not null).Select(i => i.Value!).OrderByDescending(r => r.Updated)];
+        var records = new List<RunRecord>();
+        foreach (var batch in keys.Chunk(BulkReadSize))
+        {
+            var items = await dapr.GetBulkStateAsync<RunRecord?>(storeName, batch, parallelism: null, cancellationToken: ct);
+            records.AddRange(items.Where(i => i.Value is not null).Select(i => i.Value!));
+        }
+        return [.. records.OrderByDescending(r => r.Updated)];
     }
 
     async Task IndexAsync(string runId, CancellationToken ct)

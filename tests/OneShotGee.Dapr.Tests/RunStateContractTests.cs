@@ -85,4 +85,16 @@ public sealed class RunStateContractTests : IAsyncLifetime
         Assert.Equal(["newest", "middle", "old"], (await _store.ListRecentAsync(10)).Select(r => r.RunId));
         Assert.Equal(["newest"], (await _store.ListRecentAsync(1)).Select(r => r.RunId));
     }
+
+    [Fact]
+    public async Task ManyRecentRunsAreReadInBulkRequestsOfBoundedSize()
+    {
+        var count = DaprRunStore.BulkReadSize * 2 + 5;
+        for (var i = 0; i < count; i++) await _store.SaveAsync(Run($"r{i}") with { Updated = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero).AddMinutes(i) }, null);
+
+        var recent = await _store.ListRecentAsync(count);
+
+        Assert.Equal(Enumerable.Range(0, count).Reverse().Select(i => $"r{i}"), recent.Select(r => r.RunId));
+        Assert.Equal([DaprRunStore.BulkReadSize, DaprRunStore.BulkReadSize, 5], _sidecar.BulkReads);
+    }
 }

@@ -37,6 +37,7 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
         States = sidecar.States;
         Published = sidecar.Published;
         Calls = sidecar.Calls;
+        BulkReads = sidecar.BulkReads;
         Workflows = sidecar.Workflows;
     }
 
@@ -47,6 +48,9 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
 
     /// <summary>Every call in arrival order: the gRPC method and its <c>dapr-api-token</c> metadata (null when absent).</summary>
     public ConcurrentQueue<(string Method, string? ApiToken)> Calls { get; }
+
+    /// <summary>How many keys each GetBulkState asked for.</summary>
+    public ConcurrentQueue<int> BulkReads { get; }
 
     public string GrpcEndpoint => $"http://127.0.0.1:{Port}";
 
@@ -125,6 +129,7 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
         public Dictionary<string, FakeStateStore> States { get; } = states;
         public ConcurrentQueue<Autogen.PublishEventRequest> Published { get; } = new();
         public ConcurrentQueue<(string Method, string? ApiToken)> Calls { get; } = new();
+        public ConcurrentQueue<int> BulkReads { get; } = new();
         public FakeWorkflowEngine Workflows { get; } = new();
 
         public Task<Autogen.InvokeBindingResponse> InvokeBinding(Autogen.InvokeBindingRequest request, ServerCallContext context)
@@ -143,6 +148,7 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
         {
             Record(Calls, context);
             var store = Find(States, request.StoreName, "state store");
+            BulkReads.Enqueue(request.Keys.Count);
             var response = new Autogen.GetBulkStateResponse();
             foreach (var key in request.Keys)
             {
