@@ -9,7 +9,7 @@ public sealed class EvaluateCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    static readonly string Stories = SharedData.PathOf("models/stories260k");
+    static readonly string Stories = Fixtures.PathOf("models/stories260k");
 
     [Fact]
     public async Task LikelihoodBenchmarksOnStories260kPrintTheirStandardMetrics()

@@ -3,11 +3,11 @@ using OneShotGee.Tests;
 
 namespace OneShotGee.Cli.Tests;
 
-/// <summary>tokenize / generate / score against the independent references in ../shared.</summary>
+/// <summary>tokenize / generate / score against the independent references in tests/fixtures.</summary>
 public class ModelCommandsTests
 {
-    static readonly string Stories = SharedData.PathOf("models/stories260k");
-    static readonly string TinyQwen = SharedData.PathOf("models/tiny-qwen2");
+    static readonly string Stories = Fixtures.PathOf("models/stories260k");
+    static readonly string TinyQwen = Fixtures.PathOf("models/tiny-qwen2");
 
     static JsonElement StoriesCase(string prompt)
     {

@@ -28,7 +28,7 @@ public sealed class RunCommandTests : IDisposable
     {
         var config = _dir.Write("run.json", new JsonObject
         {
-            ["model"] = SharedData.PathOf("models/stories260k"),
+            ["model"] = Fixtures.PathOf("models/stories260k"),
             ["data"] = new JsonObject { ["synthetic"] = 8 },
             ["train"] = new JsonObject { ["effective_batch"] = 2, ["micro_batch"] = 2, ["max_new_tokens"] = 2, ["max_steps"] = 1, ["device"] = "cpu" },
             ["variants"] = new JsonArray(new JsonObject { ["name"] = "gee" }),

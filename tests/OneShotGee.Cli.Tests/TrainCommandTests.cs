@@ -14,7 +14,7 @@ public sealed class TrainCommandTests : IDisposable
     string DataPath => Path.Combine(_dir, "prepared.parquet");
     string OutDir => Path.Combine(_dir, "run");
 
-    static string Stories260k => SharedData.PathOf("models/stories260k");
+    static string Stories260k => Fixtures.PathOf("models/stories260k");
 
     [Fact]
     public async Task FiveStepsOnStories260kWriteMetricsCheckpointsAndALoadableFinalModel()

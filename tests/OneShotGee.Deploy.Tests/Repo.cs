@@ -3,7 +3,7 @@ namespace OneShotGee.Deploy.Tests;
 /// <summary>Paths in the repository and the apps as tye.yaml declares them (the other deployment files must agree).</summary>
 static class Repo
 {
-    public static readonly string Root = SharedData.RepositoryRoot;
+    public static readonly string Root = Fixtures.RepositoryRoot;
 
     public static string PathOf(string relative) => Path.Combine(Root, relative);
 

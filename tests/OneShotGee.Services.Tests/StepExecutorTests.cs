@@ -78,7 +78,7 @@ public sealed class StepExecutorTests : IDisposable
     public async Task Corrupted_store_content_is_refused_on_another_host_and_leaves_nothing_there()
     {
         var store = new LocalArtifactStore(Dir("store"));
-        var model = ArtifactRef.Of("base-model", SharedData.PathOf("models/stories260k"));
+        var model = ArtifactRef.Of("base-model", Fixtures.PathOf("models/stories260k"));
         var stored = await store.PutOnceAsync("models/m", model, Dir("tmp"));
         File.AppendAllText(Path.Combine(Dir("store"), "models", "m", "config.json"), " ");
 

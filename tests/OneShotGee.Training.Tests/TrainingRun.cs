@@ -16,7 +16,7 @@ public sealed class TrainingRun : IDisposable
 
     public string DataPath { get; }
 
-    public static string ModelPath => SharedData.PathOf("models/stories260k");
+    public static string ModelPath => Fixtures.PathOf("models/stories260k");
 
     public string Out(string name = "out") => Path.Combine(Directory, name);
 

@@ -76,7 +76,7 @@ public sealed class SentenceScorerTests(Stories260k stories) : IClassFixture<Sto
     [Fact]
     public void Without_a_BOS_token_sentences_are_conditioned_on_EOS()
     {
-        var dir = SharedData.PathOf("models/tiny-qwen2");
+        var dir = Fixtures.PathOf("models/tiny-qwen2");
         using var lm = CausalLM.FromPretrained(dir);
         var tokenizer = ModelTokenizer.FromDirectory(dir);
         Assert.Null(tokenizer.BosId);

@@ -9,7 +9,7 @@ namespace OneShotGee.Evaluation.Tests.Likelihood;
 /// <summary>The tiny pretrained stories260k Llama, loaded once per test class.</summary>
 public sealed class Stories260k : IDisposable
 {
-    public static string Directory { get; } = SharedData.PathOf("models/stories260k");
+    public static string Directory { get; } = Fixtures.PathOf("models/stories260k");
 
     public static string BiasData { get; } = SharedData.PathOf("data/bias");
 

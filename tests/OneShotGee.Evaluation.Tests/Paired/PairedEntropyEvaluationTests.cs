@@ -9,8 +9,8 @@ namespace OneShotGee.Evaluation.Tests.Paired;
 
 public sealed class PairedEntropyEvaluationTests : IDisposable
 {
-    readonly CausalLM _lm = CausalLM.FromPretrained(SharedData.PathOf("models/stories260k"));
-    readonly PromptEncoder _encoder = PromptEncoder.For(ModelTokenizer.FromDirectory(SharedData.PathOf("models/stories260k")));
+    readonly CausalLM _lm = CausalLM.FromPretrained(Fixtures.PathOf("models/stories260k"));
+    readonly PromptEncoder _encoder = PromptEncoder.For(ModelTokenizer.FromDirectory(Fixtures.PathOf("models/stories260k")));
 
     public void Dispose() => _lm.Dispose();
 

@@ -17,7 +17,7 @@ public sealed class EndToEndReportTests : IDisposable
     [Fact]
     public void Stories260k_paired_and_perplexity_report()
     {
-        var modelDir = SharedData.PathOf("models/stories260k");
+        var modelDir = Fixtures.PathOf("models/stories260k");
         using var lm = CausalLM.FromPretrained(modelDir);
         var tokenizer = ModelTokenizer.FromDirectory(modelDir);
         var set = WinogenderTemplates.Build().Subset(6, seed: 15);

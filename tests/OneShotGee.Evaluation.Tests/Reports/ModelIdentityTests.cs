@@ -13,7 +13,7 @@ public sealed class ModelIdentityTests : IDisposable
     string CopyOfStories()
     {
         var copy = Directory.CreateDirectory(Path.Combine(_dir, "copy")).FullName;
-        foreach (var file in Directory.GetFiles(SharedData.PathOf("models/stories260k")))
+        foreach (var file in Directory.GetFiles(Fixtures.PathOf("models/stories260k")))
             File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
         return copy;
     }
@@ -21,7 +21,7 @@ public sealed class ModelIdentityTests : IDisposable
     [Fact]
     public void Same_checkpoint_same_id_changed_weight_or_config_new_id()
     {
-        var original = ModelIdentity.Compute(SharedData.PathOf("models/stories260k"));
+        var original = ModelIdentity.Compute(Fixtures.PathOf("models/stories260k"));
         Assert.Matches("^[0-9a-f]{64}$", original);
         var copy = CopyOfStories();
         Assert.Equal(original, ModelIdentity.Compute(copy));

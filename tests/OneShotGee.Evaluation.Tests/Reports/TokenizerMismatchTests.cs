@@ -32,8 +32,8 @@ public class TokenizerMismatchTests
     [Fact]
     public void TheTokenizerIdHashesTheVocabularyFile()
     {
-        var stories = OneShotGee.Tests.SharedData.PathOf("models/stories260k");
-        var qwen = OneShotGee.Tests.SharedData.PathOf("models/tiny-qwen2");
+        var stories = OneShotGee.Tests.Fixtures.PathOf("models/stories260k");
+        var qwen = OneShotGee.Tests.Fixtures.PathOf("models/tiny-qwen2");
 
         Assert.Equal(ModelIdentity.Tokenizer(stories), ModelIdentity.Tokenizer(stories));
         Assert.NotEqual(ModelIdentity.Tokenizer(stories), ModelIdentity.Tokenizer(qwen));

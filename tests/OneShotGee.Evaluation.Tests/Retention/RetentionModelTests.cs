@@ -9,8 +9,8 @@ namespace OneShotGee.Evaluation.Tests.Retention;
 
 public sealed class RetentionModelTests : IDisposable
 {
-    readonly CausalLM _lm = CausalLM.FromPretrained(SharedData.PathOf("models/stories260k"));
-    readonly ModelTokenizer _tokenizer = ModelTokenizer.FromDirectory(SharedData.PathOf("models/stories260k"));
+    readonly CausalLM _lm = CausalLM.FromPretrained(Fixtures.PathOf("models/stories260k"));
+    readonly ModelTokenizer _tokenizer = ModelTokenizer.FromDirectory(Fixtures.PathOf("models/stories260k"));
 
     public void Dispose() => _lm.Dispose();
 

@@ -21,7 +21,7 @@ public sealed class CheckpointRoundTripTests
     public void Stories260k_saves_and_reloads_bit_identically_with_config_and_tokenizer_files()
     {
         using var dir = new TempDirectory();
-        var source = SharedData.PathOf("models/stories260k");
+        var source = Fixtures.PathOf("models/stories260k");
         using var lm = CausalLM.FromPretrained(source);
         lm.SavePretrained(dir.File("out"));
         using var again = CausalLM.FromPretrained(dir.File("out"));
@@ -56,7 +56,7 @@ public sealed class CheckpointRoundTripTests
     public void Bf16_checkpoint_loaded_as_float32_saves_back_to_the_same_bf16_bytes()
     {
         using var dir = new TempDirectory();
-        var source = SharedData.PathOf("models/tiny-qwen2");
+        var source = Fixtures.PathOf("models/tiny-qwen2");
         using var lm = CausalLM.FromPretrained(source);
         Assert.Equal(ScalarType.Float32, lm.Dtype);
         lm.SavePretrained(dir.File("out"), new SaveOptions(StorageDtype: ScalarType.BFloat16));

@@ -7,7 +7,7 @@ namespace OneShotGee.Modeling.Tests.Config;
 
 public sealed class ModelConfigTests
 {
-    static string QwenJson => File.ReadAllText(SharedData.PathOf("models/tiny-qwen2/config.json"));
+    static string QwenJson => File.ReadAllText(Fixtures.PathOf("models/tiny-qwen2/config.json"));
 
     static string With(string json, string key, JsonNode? value)
     {
@@ -33,7 +33,7 @@ public sealed class ModelConfigTests
     [Fact]
     public void Llama_config_reads_head_dim_attention_bias_and_eos_lists()
     {
-        var json = File.ReadAllText(SharedData.PathOf("models/stories260k/config.json"));
+        var json = File.ReadAllText(Fixtures.PathOf("models/stories260k/config.json"));
         json = With(With(json, "attention_bias", true), "eos_token_id", new JsonArray(2, 7));
         var c = ModelConfig.Parse(json);
         Assert.Equal(8, c.HeadDim);

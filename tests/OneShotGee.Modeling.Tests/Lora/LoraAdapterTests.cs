@@ -116,7 +116,7 @@ public sealed class LoraAdapterTests
     public void Merge_folds_the_adapters_into_plain_weights_with_the_same_logits()
     {
         using var dir = new TempDirectory();
-        using var lm = CausalLM.FromPretrained(OneShotGee.Tests.SharedData.PathOf("models/stories260k"));
+        using var lm = CausalLM.FromPretrained(OneShotGee.Tests.Fixtures.PathOf("models/stories260k"));
         using var scope = NewDisposeScope();
         var (ids, mask) = LoraFixtures.Batch(vocab: lm.Config.VocabSize);
         var plainNames = lm.named_parameters().Select(p => p.name).ToList();

@@ -8,7 +8,7 @@ namespace OneShotGee.Modeling.Tests.Reference;
 /// <summary>stories260K (real pretrained Llama) against llama2.c run.c's greedy outputs.</summary>
 public sealed class Stories260kTests
 {
-    static readonly Lazy<CausalLM> Model = new(() => CausalLM.FromPretrained(SharedData.PathOf("models/stories260k")));
+    static readonly Lazy<CausalLM> Model = new(() => CausalLM.FromPretrained(Fixtures.PathOf("models/stories260k")));
     static readonly System.Text.Json.JsonElement Reference = ReferenceJson.Load("stories260k");
 
     [Fact]

@@ -11,7 +11,7 @@ namespace OneShotGee.Modeling.Tests.Reference;
 public sealed class TinyQwen2Tests
 {
     const double Tolerance = 1e-5;
-    static readonly Lazy<CausalLM> Model = new(() => CausalLM.FromPretrained(SharedData.PathOf("models/tiny-qwen2")));
+    static readonly Lazy<CausalLM> Model = new(() => CausalLM.FromPretrained(Fixtures.PathOf("models/tiny-qwen2")));
     static readonly JsonElement[] Sequences = [.. ReferenceJson.Load("tiny-qwen2").GetProperty("sequences").EnumerateArray()];
 
     [Fact]

@@ -22,7 +22,7 @@ public class PromptEncoderTests(QwenTokenizerFixture fixture) : IClassFixture<Qw
     [Fact]
     public void ABaseModelPromptIsThePlainTextWithTheModelsBos()
     {
-        var stories = ModelTokenizer.FromDirectory(SharedData.PathOf("models/stories260k"));
+        var stories = ModelTokenizer.FromDirectory(Fixtures.PathOf("models/stories260k"));
 
         var encoder = PromptEncoder.For(stories);
 

@@ -7,7 +7,7 @@ namespace OneShotGee.Modeling.Tests.Tokenization;
 /// <summary>Loads the 151k-token Qwen2.5 tokenizer once for a test class.</summary>
 public sealed class QwenTokenizerFixture
 {
-    public static readonly string Directory = SharedData.PathOf("tokenizers/qwen2.5");
+    public static readonly string Directory = Fixtures.PathOf("tokenizers/qwen2.5");
 
     public ModelTokenizer Tokenizer { get; } = ModelTokenizer.FromDirectory(Directory);
 

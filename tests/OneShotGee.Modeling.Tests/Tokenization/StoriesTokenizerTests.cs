@@ -4,10 +4,10 @@ using OneShotGee.Tests;
 
 namespace OneShotGee.Modeling.Tests.Tokenization;
 
-/// <summary>stories260K's SentencePiece tokenizer against llama2.c run.c's encoder (shared/models/stories260k/reference.json).</summary>
+/// <summary>stories260K's SentencePiece tokenizer against llama2.c run.c's encoder (tests/fixtures/models/stories260k/reference.json).</summary>
 public sealed class StoriesTokenizerTests
 {
-    static readonly string Directory = SharedData.PathOf("models/stories260k");
+    static readonly string Directory = Fixtures.PathOf("models/stories260k");
     readonly ModelTokenizer _tokenizer = ModelTokenizer.FromDirectory(Directory);
 
     public static TheoryData<string, int[]> RunCEncodings()

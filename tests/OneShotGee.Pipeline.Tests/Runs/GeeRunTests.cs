@@ -16,7 +16,7 @@ public sealed class GeeRunTests : IDisposable
     /// <summary>stories260k, 16 synthetic prompts, one GEE step, a greedy paired gap on 8 held-out pairs.</summary>
     static RunConfig TinyRun() => new()
     {
-        Model = SharedData.PathOf("models/stories260k"),
+        Model = Fixtures.PathOf("models/stories260k"),
         Data = new JsonObject { ["synthetic"] = 16 },
         HeldOut = new JsonObject { ["synthetic"] = 16 },
         Train = new JsonObject

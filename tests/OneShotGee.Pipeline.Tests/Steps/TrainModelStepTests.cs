@@ -23,7 +23,7 @@ public sealed class TrainModelStepTests : IDisposable
         PrepareStep.Run(new PrepareOptions(data, Synthetic: 16, Seed: 3));
         artifacts = new()
         {
-            [TrainModelStep.BaseModel] = ArtifactRef.Of(TrainModelStep.BaseModel, SharedData.PathOf("models/stories260k")),
+            [TrainModelStep.BaseModel] = ArtifactRef.Of(TrainModelStep.BaseModel, Fixtures.PathOf("models/stories260k")),
             [TrainModelStep.TrainData] = ArtifactRef.Of(TrainModelStep.TrainData, data),
         };
     }

@@ -7,7 +7,7 @@ namespace OneShotGee.Services.Tests.Telemetry;
 [Collection(MetricsScrape.Collection)]
 public sealed class GrafanaDashboardTests(MetricsScrape scrape)
 {
-    static readonly string DashboardPath = Path.Combine(SharedData.RepositoryRoot, "k8s", "grafana", "dashboards", "oneshotgee.json");
+    static readonly string DashboardPath = Path.Combine(Fixtures.RepositoryRoot, "k8s", "grafana", "dashboards", "oneshotgee.json");
 
     static JsonObject Dashboard() => JsonNode.Parse(File.ReadAllText(DashboardPath))!.AsObject();
 

@@ -91,7 +91,7 @@ public sealed class MetricsScrape : IAsyncLifetime
             new EvaluateModelStep("gee", "model-gee",
                 new EvaluationOptions { Benchmarks = [EvaluationOptions.Perplexity], HeldOutText = heldOut, Device = "cpu" }, heldOut: false),
         ];
-        var model = SharedData.PathOf("models/" + Model);
+        var model = Fixtures.PathOf("models/" + Model);
         new PipelineRunner(RunDirectory, RunId, "sha", model)
             .Run(steps, [ArtifactRef.Of(TrainModelStep.BaseModel, model)], resume: false);
     }

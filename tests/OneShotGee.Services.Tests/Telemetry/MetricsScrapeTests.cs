@@ -100,7 +100,7 @@ public sealed class MetricsScrapeTests(MetricsScrape scrape)
     [Fact]
     public void Docs_metrics_md_lists_exactly_the_exported_oneshotgee_families()
     {
-        var documented = File.ReadAllLines(Path.Combine(SharedData.RepositoryRoot, "docs", "metrics.md"))
+        var documented = File.ReadAllLines(Path.Combine(Fixtures.RepositoryRoot, "docs", "metrics.md"))
             .Where(line => line.StartsWith("| `oneshotgee_", StringComparison.Ordinal))
             .Select(line => line.Split('`')[1]).ToHashSet();
         var exported = scrape.Series.Types.Keys.Where(k => k.StartsWith("oneshotgee_", StringComparison.Ordinal)).ToHashSet();

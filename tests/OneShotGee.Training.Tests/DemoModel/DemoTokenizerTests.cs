@@ -74,7 +74,7 @@ public sealed class DemoTokenizerTests : IDisposable
     {
         DemoTokenizerFiles.Write(_dir, ByteLevelBpeTrainer.Train(["x"]), modelMaxLength: 512);
         var ours = JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, "tokenizer.json")))!;
-        var qwen = JsonNode.Parse(File.ReadAllText(SharedData.PathOf("tokenizers/qwen2.5/tokenizer.json")))!;
+        var qwen = JsonNode.Parse(File.ReadAllText(Fixtures.PathOf("tokenizers/qwen2.5/tokenizer.json")))!;
 
         foreach (var part in new[] { "normalizer", "pre_tokenizer", "post_processor", "decoder" })
             Assert.True(JsonNode.DeepEquals(qwen[part], ours[part]), $"{part} differs from Qwen2.5's: {ours[part]}");
