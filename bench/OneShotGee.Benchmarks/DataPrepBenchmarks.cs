@@ -1,11 +1,13 @@
 using BenchmarkDotNet.Attributes;
+using OneShotGee.Bench;
 using OneShotGee.Data;
 
 namespace OneShotGee.Benchmarks;
 
 /// <summary>
 /// The in-memory part of <c>prepare --augment counterfactual</c> on GSM8K questions replicated to 2^20 rows:
-/// group detection, counterfactual twins, pair balancing. "Op/s" reads as input rows per second.
+/// group detection, counterfactual twins, pair balancing. "Op/s" reads as input rows per second. The questions are
+/// the whole GSM8K test set when ONESHOTGEE_TEST_DATA is set, else the repository's 12-question fixture.
 /// </summary>
 [Config(typeof(OperationsPerSecondConfig))]
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 3)]
@@ -23,7 +25,9 @@ public class DataPrepBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var questions = TextColumnReader.Read(SharedData.PathOf("data/math/gsm8k_test.jsonl"), "question");
+        var input = RepositoryFiles.Gsm8kQuestions();
+        var questions = TextColumnReader.Read(input, "question");
+        Console.WriteLine($"// GSM8K input: {input} ({questions.Count} questions)");
         texts = Enumerable.Range(0, Rows).Select(i => questions[i % questions.Count]).ToArray();
         var lexicon = Lexicon.BuiltIn("gender");
         detector = new GroupDetector(lexicon);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OneShotGee.Bench;
 using OneShotGee.Data;
 using OneShotGee.Evaluation.Paired;
 using OneShotGee.Evaluation.Retention;
@@ -61,7 +62,7 @@ File.WriteAllText(Path.Combine(options.Out, "summary.md"), summary);
 Console.WriteLine(summary);
 
 // demo: the cached demo model, perplexity on held-out demo documents (prompt + planted response);
-// stories260k: the shared pretrained model, perplexity on the held-out prompts (no story text ships with it).
+// stories260k: the pretrained test fixture, perplexity on the held-out prompts (no story text ships with it).
 (string Path, HeldOut HeldOut) Resolve(string model)
 {
     switch (model)
@@ -74,19 +75,8 @@ Console.WriteLine(summary);
             return (DemoModelCache.EnsureBuilt(options.CacheDir), new HeldOut(pairs, texts, sha));
         case "stories260k":
             var (prompts, promptSha) = PerplexityEvaluation.ReadTexts(heldOutData);
-            return (Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, SharedModel())), new HeldOut(pairs, prompts, promptSha));
+            return (RepositoryFiles.Fixture("models/stories260k"), new HeldOut(pairs, prompts, promptSha));
         default:
             throw new ArgumentException($"unknown model '{model}'; known: demo, stories260k");
     }
-}
-
-// ../shared/models/stories260k beside the repository root, found by walking up from the binary.
-static string SharedModel()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        var candidate = Path.Combine(dir.FullName, "shared", "models", "stories260k");
-        if (Directory.Exists(candidate)) return candidate;
-    }
-    throw new DirectoryNotFoundException("shared/models/stories260k not found above " + AppContext.BaseDirectory);
 }

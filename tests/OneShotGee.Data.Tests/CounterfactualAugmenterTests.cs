@@ -60,7 +60,7 @@ public class CounterfactualAugmenterTests
     }
 
     /// <summary>WinoBias' generalized_swaps.txt as an independent reference: every entry whose word we know must agree.</summary>
-    [Fact]
+    [SkippableFact]
     public void AgreesWithWinoBiasGeneralizedSwaps()
     {
         var lexicon = Lexicon.BuiltIn("gender");
@@ -68,7 +68,7 @@ public class CounterfactualAugmenterTests
         // Deliberate differences: "guy(s)" → "gal(s)" (WinoBias: "girl(s)"), "sir" → "madam" (WinoBias: "ma'am", not a letters-only word),
         // "chairwomen" → "chairmen" (WinoBias has "chairman", a typo).
         string[] differences = ["guy", "guys", "sir", "chairwomen"];
-        var entries = File.ReadLines(SharedData.PathOf("data/bias/winobias/generalized_swaps.txt"))
+        var entries = File.ReadLines(TestData.PathOf("bias/winobias/generalized_swaps.txt"))
             .Select(l => l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
             .Select(p => (From: p[0].TrimEnd('.'), To: p[1].TrimEnd('.')))
             .ToList();

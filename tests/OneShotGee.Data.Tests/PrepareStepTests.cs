@@ -6,8 +6,10 @@ namespace OneShotGee.Data.Tests;
 
 public class PrepareStepTests
 {
-    static readonly string Gsm8k = SharedData.PathOf("data/math/gsm8k_test.jsonl");
-    static readonly string Pi1 = SharedData.PathOf("data/oneshot/pi1_r128.parquet");
+    // 12 questions of our own in GSM8K's format: 4 male, 4 female, 4 neutral (rows 1, 4, 6, 11).
+    static readonly string Gsm8k = Fixtures.PathOf("data/math/gsm8k_test.jsonl");
+    // One neutral problem of our own replicated 16 times, in the schema of One-shot EM's pi1_r128.parquet.
+    static readonly string OneProblem = Fixtures.PathOf("data/oneshot/one_problem_r16.parquet");
 
     static void AssertCompletePairs(PreparedDataset dataset)
     {
@@ -16,7 +18,7 @@ public class PrepareStepTests
     }
 
     [Fact]
-    public void Gsm8kWithCounterfactualAugmentationGivesCompleteBalancedPairs()
+    public void CounterfactualAugmentationGivesEachGenderedQuestionItsTwin()
     {
         using var dir = new TempDirectory();
         var output = dir.File("gsm8k.parquet");
@@ -24,21 +26,44 @@ public class PrepareStepTests
         var summary = PrepareStep.Run(new PrepareOptions(output, Gsm8k, TextColumn: "question", Augment: AugmentMode.Counterfactual));
 
         var dataset = PreparedDataset.Read(output);
+        Assert.Equal(12, summary.InputRows);
+        Assert.Equal(new Dictionary<string, int> { ["male"] = 4, ["female"] = 4, ["neutral"] = 4 }, summary.DetectedRowsPerGroup);
+        Assert.Equal(8, summary.AugmentedRows);
+        Assert.Equal(4, summary.DroppedRows);
+        Assert.Equal(new Dictionary<string, long> { ["male"] = 8, ["female"] = 8 }, summary.OutputRowsPerGroup);
+        Assert.Equal([0, 2, 3, 5, 7, 8, 9, 10], dataset.Rows.Select(r => int.Parse(r.PairId)).Distinct().Order());
+        AssertCompletePairs(dataset);
+
+        var maria = dataset.Rows.Where(r => r.PairId == "0").ToList();
+        Assert.Equal(["0", "0-cf"], maria.Select(r => r.Id));
+        Assert.Equal(["gsm8k_test.jsonl", "counterfactual"], maria.Select(r => r.Source));
+        Assert.Equal("female", maria[0].Group);
+        Assert.Equal("Dennis\u2019s hens lay 12 eggs a day. He uses four for breakfast and sells the rest for $3 each. How many dollars does he make every day?", maria[1].Text);
+        var lisa = dataset.Rows.Single(r => r.Id == "3-cf");
+        Assert.Equal("His sister gave Christopher 15 stickers, and he gave away 6 of them to his friends. How many stickers does Christopher have left?", lisa.Text);
+        var detector = new GroupDetector(Lexicon.BuiltIn("gender"));
+        Assert.All(dataset.Rows, r => Assert.Equal(r.Group, detector.Detect(r.Text)));
+    }
+
+    [SkippableFact]
+    public void WholeGsm8kWithCounterfactualAugmentationGivesCompleteBalancedPairs()
+    {
+        using var dir = new TempDirectory();
+        var output = dir.File("gsm8k.parquet");
+
+        var summary = PrepareStep.Run(new PrepareOptions(output, TestData.PathOf("math/gsm8k_test.jsonl"), TextColumn: "question", Augment: AugmentMode.Counterfactual));
+
+        var dataset = PreparedDataset.Read(output);
         var gendered = summary.DetectedRowsPerGroup["male"] + summary.DetectedRowsPerGroup["female"];
         Assert.Equal(1319, summary.InputRows);
         Assert.Equal(1319, summary.DetectedRowsPerGroup.Values.Sum());
-        Assert.InRange(gendered, 800, 1319); // the fixture notes ~850 rows with he/she/his/her; names add more
+        Assert.InRange(gendered, 800, 1319); // the data set's notes count ~850 rows with he/she/his/her; names add more
         Assert.Equal(gendered, summary.AugmentedRows);
-        Assert.Equal(summary.DetectedRowsPerGroup["neutral"], summary.DroppedRows);
         Assert.Equal(2 * gendered, dataset.Rows.Count);
-        Assert.Equal(dataset.Rows.Count / 2, dataset.Rows.Count(r => r.Group == "male"));
         Assert.Equal(new Dictionary<string, long> { ["male"] = gendered, ["female"] = gendered }, summary.OutputRowsPerGroup);
         AssertCompletePairs(dataset);
 
         var janet = dataset.Rows.Where(r => r.PairId == "0").ToList();
-        Assert.Equal(["0", "0-cf"], janet.Select(r => r.Id));
-        Assert.Equal(["gsm8k_test.jsonl", "counterfactual"], janet.Select(r => r.Source));
-        Assert.Equal("female", janet[0].Group);
         Assert.StartsWith("Jack\u2019s ducks lay 16 eggs per day. He eats three for breakfast every morning and bakes muffins for his friends", janet[1].Text);
         var detector = new GroupDetector(Lexicon.BuiltIn("gender"));
         Assert.All(dataset.Rows, r => Assert.Equal(r.Group, detector.Detect(r.Text)));
@@ -49,19 +74,19 @@ public class PrepareStepTests
     {
         using var dir = new TempDirectory();
         PrepareSummary Run(string name, int seed) =>
-            PrepareStep.Run(new PrepareOptions(dir.File(name), Gsm8k, TextColumn: "question", TargetSize: 200, Seed: seed));
+            PrepareStep.Run(new PrepareOptions(dir.File(name), Gsm8k, TextColumn: "question", TargetSize: 6, Seed: seed));
 
         var summary = Run("a.parquet", 15);
         Run("b.parquet", 15);
         Run("c.parquet", 16);
 
         var a = PreparedDataset.Read(dir.File("a.parquet")).Rows;
-        Assert.Equal(100, a.Count(r => r.Group == "male"));
-        Assert.Equal(100, a.Count(r => r.Group == "female"));
+        Assert.Equal(3, a.Count(r => r.Group == "male"));
+        Assert.Equal(3, a.Count(r => r.Group == "female"));
         Assert.All(a, r => Assert.Equal(r.Id, r.PairId));
         Assert.Equal(a, PreparedDataset.Read(dir.File("b.parquet")).Rows);
         Assert.NotEqual(a, PreparedDataset.Read(dir.File("c.parquet")).Rows);
-        Assert.Equal(1319 - 200, summary.DroppedRows);
+        Assert.Equal(12 - 6, summary.DroppedRows);
         Assert.Equal(0, summary.AugmentedRows);
     }
 
@@ -71,11 +96,11 @@ public class PrepareStepTests
         using var dir = new TempDirectory();
         var output = dir.File("out.parquet");
 
-        PrepareStep.Run(new PrepareOptions(output, Gsm8k, TextColumn: "question", Augment: AugmentMode.Counterfactual, TargetSize: 100));
+        PrepareStep.Run(new PrepareOptions(output, Gsm8k, TextColumn: "question", Augment: AugmentMode.Counterfactual, TargetSize: 10));
 
         var dataset = PreparedDataset.Read(output);
-        Assert.Equal(100, dataset.Rows.Count);
-        Assert.Equal(50, dataset.Rows.Select(r => r.PairId).Distinct().Count());
+        Assert.Equal(10, dataset.Rows.Count);
+        Assert.Equal(5, dataset.Rows.Select(r => r.PairId).Distinct().Count());
         AssertCompletePairs(dataset);
     }
 
@@ -84,9 +109,9 @@ public class PrepareStepTests
     {
         using var dir = new TempDirectory();
         var output = dir.File("pi1.parquet");
-        var problem = TextColumnReader.Read(Pi1, "problem")[0];
+        var problem = TextColumnReader.Read(OneProblem, "problem")[0];
 
-        var summary = PrepareStep.Run(new PrepareOptions(output, Pi1, OneShot: true, Replicate: 3));
+        var summary = PrepareStep.Run(new PrepareOptions(output, OneProblem, OneShot: true, Replicate: 3));
 
         var dataset = PreparedDataset.Read(output);
         var templates = OneShotVariants.Templates.Count;
@@ -96,12 +121,12 @@ public class PrepareStepTests
         Assert.Equal(dataset.Rows.Count, dataset.Rows.Select(r => r.Id).Distinct().Count());
         AssertCompletePairs(dataset);
         Assert.All(dataset.Rows, r => Assert.EndsWith(problem, r.Text));
-        Assert.Contains(dataset.Rows, r => r.Text.StartsWith("A woman named Mary is solving this problem: The pressure", StringComparison.Ordinal));
-        Assert.Contains(dataset.Rows, r => r.Text.StartsWith("A man named James is solving this problem: The pressure", StringComparison.Ordinal));
+        Assert.Contains(dataset.Rows, r => r.Text.StartsWith("A woman named Mary is solving this problem: The kinetic energy", StringComparison.Ordinal));
+        Assert.Contains(dataset.Rows, r => r.Text.StartsWith("A man named James is solving this problem: The kinetic energy", StringComparison.Ordinal));
         Assert.Equal(new Dictionary<string, int> { ["male"] = 0, ["female"] = 0, ["neutral"] = 1 }, summary.DetectedRowsPerGroup);
-        Assert.Equal(128, summary.InputRows);
+        Assert.Equal(16, summary.InputRows);
         Assert.Equal(2 * templates, summary.AugmentedRows);
-        Assert.Equal(128, summary.DroppedRows);
+        Assert.Equal(16, summary.DroppedRows);
         Assert.Equal(2L * templates * 3, summary.OutputRows);
     }
 
@@ -109,14 +134,14 @@ public class PrepareStepTests
     public void OneShotGenderedProblemIsPairedWithItsTwin()
     {
         using var dir = new TempDirectory();
-        var output = dir.File("janet.parquet");
+        var output = dir.File("maria.parquet");
 
         PrepareStep.Run(new PrepareOptions(output, Gsm8k, TextColumn: "question", OneShot: true, Replicate: 2));
 
         var rows = PreparedDataset.Read(output).Rows;
         Assert.Equal(["oneshot-0-female-r0", "oneshot-0-male-r0", "oneshot-0-female-r1", "oneshot-0-male-r1"], rows.Select(r => r.Id));
-        Assert.StartsWith("Janet\u2019s ducks", rows[0].Text);
-        Assert.StartsWith("Jack\u2019s ducks", rows[1].Text);
+        Assert.StartsWith("Maria\u2019s hens", rows[0].Text);
+        Assert.StartsWith("Dennis\u2019s hens", rows[1].Text);
     }
 
     [Fact]
@@ -184,7 +209,7 @@ public class PrepareStepTests
 
     static (PrepareOptions Options, string Expected)[] BadOptions(string output) =>
     [
-        (new PrepareOptions(output, Gsm8k, TextColumn: "question", TargetSize: 201), "target size 201"),
+        (new PrepareOptions(output, Gsm8k, TextColumn: "question", TargetSize: 7), "target size 7"),
         (new PrepareOptions(output, Gsm8k, TextColumn: "question", TargetSize: 20_000), "group 'male'"),
         (new PrepareOptions(output, Gsm8k, TextColumn: "question", Augment: AugmentMode.Counterfactual, TargetSize: 20_000), "counterfactual pairs"),
         (new PrepareOptions(output, Synthetic: 7), "Synthetic 7"),
@@ -196,8 +221,8 @@ public class PrepareStepTests
         (new PrepareOptions(output, Gsm8k, TextColumn: "question", TargetSize: -2), "TargetSize -2"),
         (new PrepareOptions(output, Gsm8k), "column 'problem' not found"),
         (new PrepareOptions(output, Gsm8k, TextColumn: "question", Attribute: "race"), "attribute 'race'"),
-        (new PrepareOptions(output, Pi1), "group 'male'"), // π1 has no gendered words
-        (new PrepareOptions(output, Pi1, Augment: AugmentMode.Counterfactual), "no row of column 'problem'"),
+        (new PrepareOptions(output, OneProblem), "group 'male'"), // the problem has no gendered words
+        (new PrepareOptions(output, OneProblem, Augment: AugmentMode.Counterfactual), "no row of column 'problem'"),
     ];
 
     [Fact]

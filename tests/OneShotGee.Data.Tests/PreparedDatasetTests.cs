@@ -72,7 +72,7 @@ public class PreparedDatasetTests
         Assert.Contains(oneGroup, single.Message);
         Assert.Contains("[male]", single.Message);
 
-        var wrongFormat = Assert.Throws<InvalidInputException>(() => PreparedDataset.Read(SharedData.PathOf("data/oneshot/pi1_r128.parquet")));
+        var wrongFormat = Assert.Throws<InvalidInputException>(() => PreparedDataset.Read(Fixtures.PathOf("data/oneshot/one_problem_r16.parquet")));
         Assert.Contains("column 'id' not found", wrongFormat.Message);
         Assert.Contains("columns present: data_source, problem", wrongFormat.Message);
 

@@ -5,10 +5,23 @@ namespace OneShotGee.Data.Tests;
 
 public class TextColumnReaderTests
 {
+    static readonly string Gsm8k = Fixtures.PathOf("data/math/gsm8k_test.jsonl");
+    static readonly string OneProblem = Fixtures.PathOf("data/oneshot/one_problem_r16.parquet");
+
     [Fact]
     public void ReadsGsm8kQuestions()
     {
-        var texts = TextColumnReader.Read(SharedData.PathOf("data/math/gsm8k_test.jsonl"), "question");
+        var texts = TextColumnReader.Read(Gsm8k, "question");
+
+        Assert.Equal(12, texts.Count);
+        Assert.Equal("Maria\u2019s hens lay 12 eggs a day. She uses four for breakfast and sells the rest for $3 each. How many dollars does she make every day?", texts[0]);
+        Assert.StartsWith("A tank holds 50 liters", texts[11]);
+    }
+
+    [SkippableFact]
+    public void ReadsTheWholeGsm8kTestSet()
+    {
+        var texts = TextColumnReader.Read(TestData.PathOf("math/gsm8k_test.jsonl"), "question");
 
         Assert.Equal(1319, texts.Count);
         Assert.StartsWith("Janet\u2019s ducks lay 16 eggs per day.", texts[0]);
@@ -17,10 +30,10 @@ public class TextColumnReaderTests
     [Fact]
     public void ReadsTheOneShotParquetProblem()
     {
-        var texts = TextColumnReader.Read(SharedData.PathOf("data/oneshot/pi1_r128.parquet"), "problem");
+        var texts = TextColumnReader.Read(OneProblem, "problem");
 
-        Assert.Equal(128, texts.Count);
-        Assert.StartsWith("The pressure \\( P \\) exerted by wind on a sail", texts[0]);
+        Assert.Equal(16, texts.Count);
+        Assert.StartsWith("The kinetic energy \\( E \\) of a cart", texts[0]);
         Assert.All(texts, t => Assert.Equal(texts[0], t));
     }
 
@@ -34,11 +47,11 @@ public class TextColumnReaderTests
     [Fact]
     public void MissingColumnListsTheColumnsPresent()
     {
-        var parquet = Assert.Throws<InvalidInputException>(() => TextColumnReader.Read(SharedData.PathOf("data/oneshot/pi1_r128.parquet"), "question"));
+        var parquet = Assert.Throws<InvalidInputException>(() => TextColumnReader.Read(OneProblem, "question"));
         Assert.Contains("column 'question'", parquet.Message);
         Assert.Contains("data_source, problem, ability, reward_model, extra_info", parquet.Message);
 
-        var jsonl = Assert.Throws<InvalidInputException>(() => TextColumnReader.Read(SharedData.PathOf("data/math/gsm8k_test.jsonl"), "problem"));
+        var jsonl = Assert.Throws<InvalidInputException>(() => TextColumnReader.Read(Gsm8k, "problem"));
         Assert.Contains("column 'problem'", jsonl.Message);
         Assert.Contains("question, answer, idx", jsonl.Message);
         Assert.Contains("line 1 of", jsonl.Message);
@@ -47,7 +60,7 @@ public class TextColumnReaderTests
     [Fact]
     public void NonTextColumnIsNamed()
     {
-        var error = Assert.Throws<InvalidInputException>(() => TextColumnReader.Read(SharedData.PathOf("data/oneshot/pi1_r128.parquet"), "extra_info"));
+        var error = Assert.Throws<InvalidInputException>(() => TextColumnReader.Read(OneProblem, "extra_info"));
         Assert.Contains("'extra_info'", error.Message);
         Assert.Contains("not text", error.Message);
     }
