@@ -54,7 +54,10 @@ public sealed class CounterfactualAugmenter
             var word = span[start..end];
             string? replacement;
             if (_ambiguous.TryGetValue(word, out var choice))
-                replacement = PronounContext.IsDeterminer(span, start, end) ? choice.Determiner : choice.Object;
+            {
+                var determines = choice.OtherStandsAlone ? !PronounContext.StandsAlone(span, end) : PronounContext.IsDeterminer(span, start, end);
+                replacement = determines ? choice.Determiner : choice.Other;
+            }
             else if (!_swaps.TryGetValue(word, out replacement)) continue;
 
             output ??= (s_builder ??= new StringBuilder()).Clear();

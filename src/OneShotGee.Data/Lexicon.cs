@@ -5,8 +5,12 @@ using OneShotGee.Core;
 
 namespace OneShotGee.Data;
 
-/// <summary>Swap targets of a word whose counterpart depends on its use, e.g. "her" → "him" (object) or "his" (before a noun).</summary>
-public sealed record AmbiguousSwap(string Object, string Determiner);
+/// <summary>
+/// Swap targets of a word whose counterpart depends on its use: <c>Determiner</c> before a noun ("her book" → "his book"),
+/// else <c>Other</c>: an object pronoun ("gave her" → "gave him") or, when <c>OtherStandsAlone</c>, a possessive that
+/// stands alone ("is his." → "is hers.").
+/// </summary>
+public sealed record AmbiguousSwap(string Other, string Determiner, bool OtherStandsAlone = false);
 
 /// <summary>A pair of words swapped both ways by counterfactual augmentation; <c>First</c> belongs to the first group.</summary>
 public sealed record WordPair(string First, string Second);
@@ -17,7 +21,8 @@ public sealed record WordPair(string First, string Second);
 /// { "attribute": "gender",
 ///   "groups": { "male": ["he", "him", …], "female": ["she", "her", …] },
 ///   "pairs": [["he", "she"], ["him", "her"], …],          // optional, two groups only: swapped both ways
-///   "ambiguous": { "her": { "object": "him", "determiner": "his" } } }   // optional
+///   "ambiguous": { "her": { "object": "him", "determiner": "his" },      // optional
+///                  "his": { "standalone": "hers", "determiner": "her" } } }
 /// </code>
 /// Words are letters only and matched case-insensitively as whole words. A word in several pairs swaps to the
 /// partner of its first pair; a word in <c>ambiguous</c> swaps by context (see <see cref="PronounContext"/>).
@@ -150,16 +155,19 @@ public sealed class Lexicon
         var ambiguous = new Dictionary<string, AmbiguousSwap>();
         if (!root.TryGetProperty("ambiguous", out var element)) return ambiguous;
         if (element.ValueKind != JsonValueKind.Object)
-            throw new InvalidInputException($"{source}: \"ambiguous\" must map words to {{\"object\": …, \"determiner\": …}}");
+            throw new InvalidInputException($"{source}: \"ambiguous\" must map words to {{\"object\" or \"standalone\": …, \"determiner\": …}}");
         foreach (var entry in element.EnumerateObject())
         {
             var word = entry.Name.ToLowerInvariant();
             var group = groups.FirstOrDefault(g => words[g].Contains(word))
                 ?? throw new InvalidInputException($"{source}: ambiguous word '{entry.Name}' is in no group");
             var other = groups.First(g => g != group);
-            var swap = new AmbiguousSwap(RequiredString(entry.Value, "object", source).ToLowerInvariant(),
-                RequiredString(entry.Value, "determiner", source).ToLowerInvariant());
-            RequireInGroup(swap.Object, other, words, source);
+            var standsAlone = entry.Value.ValueKind == JsonValueKind.Object && entry.Value.TryGetProperty("standalone", out _);
+            if (standsAlone && entry.Value.TryGetProperty("object", out _))
+                throw new InvalidInputException($"{source}: ambiguous word '{entry.Name}' has both \"object\" and \"standalone\"; give one");
+            var swap = new AmbiguousSwap(RequiredString(entry.Value, standsAlone ? "standalone" : "object", source).ToLowerInvariant(),
+                RequiredString(entry.Value, "determiner", source).ToLowerInvariant(), standsAlone);
+            RequireInGroup(swap.Other, other, words, source);
             RequireInGroup(swap.Determiner, other, words, source);
             ambiguous.Add(word, swap);
         }

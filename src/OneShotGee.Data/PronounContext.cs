@@ -11,6 +11,8 @@ namespace OneShotGee.Data;
 /// <item>otherwise (a noun or adjective follows) → determiner ("her new car", "her mother").</item>
 /// </list>
 /// Known misses: an object followed by a bare verb ("made her laugh" → "made his laugh").
+/// A possessive ("his") stands alone when punctuation, the end of the text or a function word follows ("is his, not",
+/// "his and hers"); otherwise it determines a noun ("his 3 sons", even after a giving verb).
 /// </summary>
 static class PronounContext
 {
@@ -47,6 +49,16 @@ static class PronounContext
         }
         else if (!char.IsDigit(c) && !IsCurrency(c)) return false;
         return !GivingVerbs.Contains(Words.Preceding(text, start));
+    }
+
+    /// <summary>True when the possessive ending at <paramref name="end"/> stands alone rather than determining a noun.</summary>
+    public static bool StandsAlone(ReadOnlySpan<char> text, int end)
+    {
+        var next = Words.SkipSpaces(text, end);
+        if (next == text.Length) return true;
+        var c = text[next];
+        if (char.IsLetter(c)) return FunctionWords.Contains(Words.Following(text, end));
+        return !char.IsDigit(c) && !IsCurrency(c);
     }
 
     static bool IsCurrency(char c) => char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.CurrencySymbol;

@@ -17,7 +17,9 @@ public class CounterfactualAugmenterTests
     [InlineData("JANET's ducks", "JACK's ducks")] // Janet pairs with Jack in the built-in name list
     [InlineData("The boys and girls asked their grandfather.", "The girls and boys asked their grandmother.")]
     [InlineData("He is the king; she is the queen.", "She is the queen; he is the king.")]
-    [InlineData("The book is hers, not his.", "The book is his, not her.")]
+    [InlineData("The book is hers, not his.", "The book is his, not hers.")] // standalone possessive
+    [InlineData("His is red and hers is blue.", "Hers is red and his is blue.")]
+    [InlineData("He gave his 3 sons his old car.", "She gave her 3 daughters her old car.")] // a number after "his" is still a noun phrase
     [InlineData("He said he's busy with himself.", "She said she's busy with herself.")]
     [InlineData("A hershey bar for Shelley", "A hershey bar for Shelley")]
     public void SwapsEveryLexiconWordKeepingItsCase(string text, string expected) => Assert.Equal(expected, Augmenter.Swap(text));
@@ -66,8 +68,9 @@ public class CounterfactualAugmenterTests
         var lexicon = Lexicon.BuiltIn("gender");
         var known = lexicon.Words.Values.SelectMany(w => w).ToHashSet();
         // Deliberate differences: "guy(s)" → "gal(s)" (WinoBias: "girl(s)"), "sir" → "madam" (WinoBias: "ma'am", not a letters-only word),
-        // "chairwomen" → "chairmen" (WinoBias has "chairman", a typo).
-        string[] differences = ["guy", "guys", "sir", "chairwomen"];
+        // "chairwomen" → "chairmen" (WinoBias has "chairman", a typo), "his" alone → "hers" (WinoBias: "her"; before a
+        // noun we give "her" too, but a word swapped on its own, as here, is a standalone possessive).
+        string[] differences = ["guy", "guys", "sir", "chairwomen", "his"];
         var entries = File.ReadLines(TestData.PathOf("bias/winobias/generalized_swaps.txt"))
             .Select(l => l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
             .Select(p => (From: p[0].TrimEnd('.'), To: p[1].TrimEnd('.')))

@@ -22,6 +22,7 @@ public class LexiconTests
         Assert.Contains(new WordPair("james", "mary"), lexicon.Pairs);
         Assert.True(lexicon.Pairs.Count >= 200, $"{lexicon.Pairs.Count} pairs"); // ~90 word pairs + 148 name pairs
         Assert.Equal(new AmbiguousSwap("him", "his"), lexicon.Ambiguous["her"]);
+        Assert.Equal(new AmbiguousSwap("hers", "her", OtherStandsAlone: true), lexicon.Ambiguous["his"]);
     }
 
     [Fact]
@@ -58,6 +59,7 @@ public class LexiconTests
     [InlineData("""{"attribute":"g","groups":{"a":["x"],"b":["y"]},"pairs":[["x"]]}""", "two words")]
     [InlineData("""{"attribute":"g","groups":{"a":["x"],"b":["y"],"c":["z"]},"pairs":[["x","y"]]}""", "exactly two groups")]
     [InlineData("""{"attribute":"g","groups":{"a":["x"],"b":["y"]},"ambiguous":{"q":{"object":"y","determiner":"y"}}}""", "'q' is in no group")]
+    [InlineData("""{"attribute":"g","groups":{"a":["x"],"b":["y"]},"ambiguous":{"x":{"object":"y","standalone":"y","determiner":"y"}}}""", "both \"object\" and \"standalone\"")]
     [InlineData("""{"attribute": """, "not valid JSON")]
     public void MalformedLexiconsAreRejectedWithTheProblemNamed(string json, string expected)
     {
