@@ -28,7 +28,7 @@ public sealed record StepRoute(string Activity, string AppId)
 
     public static StepRoute For(IPipelineStep step) => step switch
     {
-        PrepareDataStep => PrepareData,
+        PrepareDataStep or PrepareHeldOutStep => PrepareData,
         TrainModelStep => TrainModel,
         EvaluateModelStep => EvaluateModel,
         ReportStep => WriteReport,

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using OneShotGee.Core;
 using OneShotGee.Data;
 using OneShotGee.Evaluation.Reports;
@@ -23,17 +24,19 @@ public static class GeeRun
     /// <summary>Checks every section of the config and builds the steps, before anything is loaded or written.</summary>
     public static IReadOnlyList<IPipelineStep> Plan(RunConfig config)
     {
-        var data = JsonOverlay.Apply(new PrepareOptions("placeholder.parquet", Synthetic: 256, Augment: AugmentMode.Counterfactual), config.Data, "data");
-        data.Validate();
+        var data = PrepareSection(new PrepareOptions("placeholder.parquet", Synthetic: 256, Augment: AugmentMode.Counterfactual), config.Data, "data");
         var evaluation = JsonOverlay.Apply(new EvaluationOptions(), config.Evaluation, "evaluation").Validated();
         var sharedTrain = JsonOverlay.Apply(new TrainOptions { ModelPath = "-", DataPath = "-", OutputPath = "-" }, config.Train, "train");
 
         var steps = new List<IPipelineStep> { new PrepareDataStep(TrainModelStep.TrainData, data) };
         if (config.HeldOut is { } heldOutSection)
         {
-            var heldOut = JsonOverlay.Apply(data with { Seed = data.Seed + 1 }, heldOutSection, "held_out");
-            heldOut.Validate();
-            steps.Add(new PrepareDataStep(EvaluateModelStep.HeldOut, heldOut));
+            // The held-out set keeps the data's column, lexicon and augmentation but never its input: it is its own
+            // file or its own synthetic prompts (seeded apart), else the same prompts would be trained and measured.
+            var section = (JsonObject)heldOutSection.DeepClone();
+            var allowOverlap = section.Remove("allow_overlap", out var allow) && allow?.GetValue<bool>() == true;
+            var defaults = data with { InputPath = null, OneShot = false, Replicate = 1, TargetSize = null, Seed = data.Seed + 1 };
+            steps.Add(new PrepareHeldOutStep(PrepareSection(defaults, section, "held_out"), allowOverlap));
         }
         var hasHeldOut = config.HeldOut is not null;
         steps.Add(new EvaluateModelStep(ReportStep.Baseline, TrainModelStep.BaseModel, evaluation, hasHeldOut));
@@ -47,8 +50,19 @@ public static class GeeRun
             steps.Add(new TrainModelStep(name, train));
             steps.Add(new EvaluateModelStep(name, "model-" + name, evaluation, hasHeldOut));
         }
-        steps.Add(new ReportStep([.. variants.Select(v => v.Name)], sharedTrain.Seed));
+        steps.Add(new ReportStep([.. variants.Select(v => v.Name)], sharedTrain.Seed, hasHeldOut));
         return steps;
+    }
+
+    /// <summary>A prepare section over its defaults; naming an input file replaces default synthetic prompts (and vice versa).</summary>
+    static PrepareOptions PrepareSection(PrepareOptions defaults, JsonObject? section, string name)
+    {
+        if (section is not null && section.ContainsKey("input_path") != section.ContainsKey("synthetic"))
+            defaults = section.ContainsKey("input_path") ? defaults with { Synthetic = null } : defaults with { InputPath = null };
+        var options = JsonOverlay.Apply(defaults, section, name);
+        try { options.Validate(); }
+        catch (InvalidInputException e) { throw new InvalidInputException($"{name}: {e.Message}", e); }
+        return options;
     }
 
     /// <summary>Runs (or with <paramref name="resume"/> continues) the run in <paramref name="runDirectory"/>; returns the report.</summary>

@@ -51,6 +51,12 @@ public sealed record EvaluationReport(
                 $"({string.Join(", ", TokenLevel)}) cannot be compared; evaluate them in separate reports or drop those benchmarks");
     }
 
+    /// <summary>
+    /// Distinct paired prompts that the training data also holds (pipeline runs; null for a plain evaluation): 0 means
+    /// the paired gap was measured on prompts the models were not trained on.
+    /// </summary>
+    public int? PairedPromptOverlap { get; init; }
+
     public ModelEvaluation? BaselineModel => Baseline is null ? null : Models.First(m => m.Name == Baseline);
 
     /// <summary>Per model other than the baseline: benchmark → metric → (value − baseline value), and the gap reduction.</summary>

@@ -1,17 +1,23 @@
+using OneShotGee.Data;
+using OneShotGee.Evaluation.Paired;
 using OneShotGee.Evaluation.Reports;
 using OneShotGee.Pipeline.Artifacts;
 using OneShotGee.Pipeline.Runs;
 
 namespace OneShotGee.Pipeline.Steps;
 
-/// <summary>The side-by-side report (report.json, report.md, plots) of the baseline and every variant, with training curves.</summary>
-public sealed class ReportStep(IReadOnlyList<string> variants, long seed) : IPipelineStep
+/// <summary>
+/// The side-by-side report (report.json, report.md, plots) of the baseline and every variant, with training curves and
+/// the overlap of the paired prompts measured (the held-out set, else the built-in templates) with the training data.
+/// </summary>
+public sealed class ReportStep(IReadOnlyList<string> variants, long seed, bool heldOut) : IPipelineStep
 {
     public const string Baseline = "baseline", Output = "report";
 
     public string Name => "report";
     public IReadOnlyList<string> Needs =>
-        [EvaluateModelStep.OutputOf(Baseline), .. variants.Select(EvaluateModelStep.OutputOf), .. variants.Select(v => "metrics-" + v)];
+        [EvaluateModelStep.OutputOf(Baseline), .. variants.Select(EvaluateModelStep.OutputOf), .. variants.Select(v => "metrics-" + v),
+         TrainModelStep.TrainData, .. heldOut ? [EvaluateModelStep.HeldOut] : Array.Empty<string>()];
 
     public IReadOnlyList<ArtifactRef> Run(StepContext context, CancellationToken ct)
     {
@@ -19,9 +25,18 @@ public sealed class ReportStep(IReadOnlyList<string> variants, long seed) : IPip
             .Select(label => EvaluateModelStep.Read(context.Artifact(EvaluateModelStep.OutputOf(label)))).ToList();
         var training = variants.Select(v => TrainingRun.Read(v, context.Artifact("metrics-" + v).LocalPath)).ToList();
         var datasets = models.SelectMany(m => m.Benchmarks).DistinctBy(b => b.Benchmark).ToDictionary(b => b.Benchmark, b => b.DatasetSha256);
-        var report = EvaluationReport.Create(models, Baseline, new Dictionary<string, long> { ["seed"] = seed }, datasets, training);
+        var report = EvaluationReport.Create(models, Baseline, new Dictionary<string, long> { ["seed"] = seed }, datasets, training)
+            with { PairedPromptOverlap = PairedPromptOverlap(context) };
         ReportWriter.Write(context.StepDirectory, report);
         return [ArtifactRef.Of(Output, context.StepDirectory)];
+    }
+
+    int PairedPromptOverlap(StepContext context)
+    {
+        var training = context.Artifact(TrainModelStep.TrainData).LocalPath;
+        return heldOut
+            ? PrepareHeldOutStep.Overlap(context.Artifact(EvaluateModelStep.HeldOut).LocalPath, training)
+            : PromptOverlap.Count(WinogenderTemplates.Build().Pairs.SelectMany(p => p.Texts), PreparedDataset.Read(training).Rows.Select(r => r.Text));
     }
 
     /// <summary>Per model: the paired gap, and for each variant its gap reduction and perplexity change against the baseline.</summary>
