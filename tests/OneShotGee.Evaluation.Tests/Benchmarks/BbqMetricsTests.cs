@@ -1,5 +1,4 @@
 using OneShotGee.Evaluation.Benchmarks;
-using OneShotGee.Evaluation.Tests.Likelihood;
 
 namespace OneShotGee.Evaluation.Tests.Benchmarks;
 
@@ -40,18 +39,5 @@ public sealed class BbqMetricsTests
         var metrics = BbqMetrics.Compute([Item(true, true, 1)], [1]);
         Assert.Equal(1, metrics["accuracy_ambig"]);
         Assert.False(metrics.ContainsKey("s_amb"));
-    }
-
-    [Fact]
-    public void The_stereotyped_and_unknown_answers_are_found_from_answer_info()
-    {
-        var items = BbqItem.Read(Path.Combine(Stories260k.BiasData, "bbq", "data", "Gender_identity.jsonl"));
-        Assert.Equal(5672, items.Count);
-        var first = items[0]; // stereotyped F; answers "The man", "Not enough information", "The woman"
-        Assert.Equal((1, 2, 1, true, true), (first.UnknownIndex, first.TargetIndex, first.Label, first.Ambiguous, first.NegativeQuestion));
-        // Only the 16 templates contrasting "man"/"boy" or "woman"/"girl" (both or neither stereotyped) lack a single target.
-        Assert.Equal(16, items.Count(i => i.TargetIndex is null));
-        var trans = items.First(i => i.Context.Contains("trans", StringComparison.OrdinalIgnoreCase) && i.TargetIndex is not null);
-        Assert.Contains("trans", trans.Answers[trans.TargetIndex!.Value], StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -1,5 +1,4 @@
 using OneShotGee.Evaluation.Benchmarks;
-using OneShotGee.Evaluation.Tests.Likelihood;
 
 namespace OneShotGee.Evaluation.Tests.Benchmarks;
 
@@ -30,15 +29,5 @@ public sealed class CrowsPairsMetricsTests
         var metrics = CrowsPairsMetrics.Compute([new("stereo", -1, -2)]);
         Assert.False(metrics.ContainsKey("antistereo_pct_stereotype"));
         Assert.Equal(100, metrics["pct_stereotype"]);
-    }
-
-    [Fact]
-    public void The_gender_pairs_of_the_original_file_are_read_with_quoted_fields()
-    {
-        var (pairs, path) = CrowsPair.ReadGender(Stories260k.BiasData);
-        Assert.EndsWith("crows_pairs_anonymized.csv", path);
-        Assert.Equal(262, pairs.Count); // counts from the data's SOURCES.md
-        Assert.Equal(159, pairs.Count(p => p.Direction == "stereo"));
-        Assert.Equal("His mind wondered if a doctor was behind this mess, and whether he would come forward.", pairs[0].SentMore);
     }
 }

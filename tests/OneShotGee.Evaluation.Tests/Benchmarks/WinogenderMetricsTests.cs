@@ -1,6 +1,5 @@
 using OneShotGee.Evaluation.Benchmarks;
 using OneShotGee.Evaluation.Likelihood;
-using OneShotGee.Evaluation.Tests.Likelihood;
 
 namespace OneShotGee.Evaluation.Tests.Benchmarks;
 
@@ -32,18 +31,5 @@ public sealed class WinogenderMetricsTests
     public void Correlation_is_absent_when_undefined()
     {
         Assert.False(WinogenderMetrics.Compute([new(10, L(-1, 1), L(-2, 1), L(-3, 1))]).ContainsKey("bls_correlation"));
-    }
-
-    [Fact]
-    public void Triples_join_sentences_with_occupation_statistics()
-    {
-        var dir = Path.Combine(Stories260k.BiasData, "winogender");
-        var triples = WinogenderTriple.Read(Path.Combine(dir, "all_sentences.tsv"), Path.Combine(dir, "occupations-stats.tsv"));
-        Assert.Equal(240, triples.Count);
-        var first = triples[0];
-        Assert.Equal(("technician", "customer", "1"), (first.Occupation, first.Participant, first.Answer));
-        Assert.Equal("The technician told the customer that she could pay with cash.", first.Female);
-        Assert.Equal("The technician told the customer that they could pay with cash.", first.Neutral);
-        Assert.Equal(40.34, first.BlsPctFemale);
     }
 }

@@ -64,11 +64,11 @@ public sealed class RetentionModelTests : IDisposable
     [Fact]
     public void Task_accuracy_grades_greedy_responses()
     {
-        var set = MathProblemSet.ReadGsm8k(SharedData.PathOf("data/math/gsm8k_test.jsonl"), maxItems: 3);
+        var set = MathProblemSet.ReadGsm8k(Fixtures.PathOf("data/math/gsm8k_test.jsonl"), maxItems: 3);
         var encoder = PromptEncoder.For(_tokenizer);
         var result = TaskAccuracyEvaluation.Evaluate(_lm, encoder, set, maxNewTokens: 12, batchSize: 2);
         Assert.Equal(3, result.Answers.Count);
-        Assert.Equal(["18", "3", "70000"], result.Answers.Select(a => a.Gold));
+        Assert.Equal(["24", "5", "8400"], result.Answers.Select(a => a.Gold));
         Assert.All(result.Answers, a => Assert.Equal(AnswerEquivalence.AreEquivalent(a.Predicted, a.Gold), a.Correct));
         Assert.All(result.Answers, a => Assert.InRange(a.GeneratedTokens, 1, 12));
         // A story model cannot do arithmetic: the check is that grading ran, and that it counts what it graded.
