@@ -13,7 +13,7 @@ public class MathProblemSetTests
     public void Gsm8k_gold_is_the_number_after_the_hashes()
     {
         var all = MathProblemSet.ReadGsm8k(Gsm8k);
-        Assert.Equal(["24", "5", "8400", "9", "150", "38", "5", "3,600"], all.Problems.Select(p => p.Answer));
+        Assert.Equal(["24", "5", "8400", "9", "150", "38", "5", "3,600", "3", "9", "155", "36"], all.Problems.Select(p => p.Answer));
 
         var set = MathProblemSet.ReadGsm8k(Gsm8k, maxItems: 3);
         Assert.Equal("gsm8k", set.Benchmark);
