@@ -65,7 +65,7 @@ public sealed class GeeRunWorkflowTests
         Assert.Equal(["base-model"], Needs("evaluate-baseline"));
         Assert.Equal(["base-model", "train-data"], Needs("train-em"));
         Assert.Equal(["model-gee"], Needs("evaluate-gee"));
-        Assert.Equal(["eval-baseline", "eval-em", "eval-gee", "metrics-em", "metrics-gee"], Needs("report"));
+        Assert.Equal(["eval-baseline", "eval-em", "eval-gee", "metrics-em", "metrics-gee", "train-data"], Needs("report")); // train-data: the paired prompts' overlap
         Assert.Equal(Ref("model-gee"), steps.Single(s => s.Request.Step == "evaluate-gee").Request.Inputs.Single());
         Assert.All(steps, s => Assert.Equal(Input.ConfigJson, s.Request.ConfigJson));
 
