@@ -19,9 +19,12 @@ namespace OneShotGee.Evaluation.Retention;
 /// element by element, in order, recursing into these rules: <c>(3,\frac{\pi}{2})</c> = <c>\left( 3, \frac\pi2 \right)</c>.
 /// Brackets must be the same on both sides, so <c>[-2,2)</c> ≠ <c>(-2,2)</c>; the reference only strips them.</item>
 /// <item>A single-variable assignment on one side is dropped: <c>x = 5</c> = <c>5</c>.</item>
+/// <item>Closed forms without variables are evaluated (<see cref="ConstantExpression"/>) and compared as floating-point
+/// numbers: <c>5\sqrt{2}</c> = <c>\sqrt{50}</c> = <c>7.0711</c>, <c>\frac{1}{\sqrt{3}}</c> = <c>\frac{\sqrt{3}}{3}</c>; within
+/// 1e-9 relative, or 1e-4 when either side has a rounded decimal (the reference's last, numeric step of sympy).</item>
 /// </list>
-/// Other expressions (<c>5\sqrt{2}</c> vs <c>\sqrt{50}</c>, <c>x+1</c> vs <c>1+x</c>) must match as normalised
-/// strings; the reference would also try sympy there.
+/// Expressions with variables (<c>x+1</c> vs <c>1+x</c>) must match as normalised strings; the reference would also try
+/// sympy there.
 /// </summary>
 public static partial class AnswerEquivalence
 {
@@ -46,7 +49,9 @@ public static partial class AnswerEquivalence
         if (p.Length == 0 || g.Length == 0) return false;
         if (string.Equals(p, g, StringComparison.OrdinalIgnoreCase)) return true;
         if (ChoiceLetter(p) is { } a && ChoiceLetter(g) is { } b) return char.ToUpperInvariant(a) == char.ToUpperInvariant(b);
-        if (NumericAnswer.Parse(p) is { } x && NumericAnswer.Parse(g) is { } y) return NumbersAgree(x, y);
+        var (px, gy) = (NumericAnswer.Parse(p), NumericAnswer.Parse(g));
+        if (px is { } x && gy is { } y) return NumbersAgree(x, y);
+        if (Value(p, px) is { } u && Value(g, gy) is { } v) return ValuesAgree(u, v, RoundedDecimal().IsMatch(p) || RoundedDecimal().IsMatch(g));
         return CompoundsAgree(p, g);
     }
 
@@ -58,6 +63,14 @@ public static partial class AnswerEquivalence
                 if (u == v || (x.Rounded || y.Rounded) && u.IsCloseTo(v, RelativeTolerance)) return true;
         return false;
     }
+
+    // A closed form such as 5\sqrt{2} only has a floating-point value: the same number up to rounding error,
+    // or within the decimal tolerance when one side is a rounded decimal (7.0711).
+    static double? Value(string normalized, NumericAnswer? number) =>
+        number is { Percent: false } n ? n.Value.ToDouble() : number is null ? ConstantExpression.Evaluate(normalized) : null;
+
+    static bool ValuesAgree(double u, double v, bool rounded) =>
+        Math.Abs(u - v) <= (rounded ? 1e-4 : 1e-9) * Math.Max(Math.Abs(u), Math.Abs(v)) + 1e-12;
 
     static bool CompoundsAgree(string p, string g)
     {
@@ -94,6 +107,9 @@ public static partial class AnswerEquivalence
         s.Length == 1 && char.IsAsciiLetter(s[0]) ? s[0]
         : s.Length == 3 && s[0] == '(' && s[2] == ')' && char.IsAsciiLetter(s[1]) ? s[1]
         : null;
+
+    [GeneratedRegex(@"\d?\.\d*[1-9]")]
+    private static partial Regex RoundedDecimal();
 
     [GeneratedRegex(@"^\\begin\{pmatrix\}(?<body>.*?)(?:\\\\)?\\end\{pmatrix\}$")]
     private static partial Regex MatrixBody();

@@ -76,7 +76,17 @@ public class MathAnswerEquivalenceTests
     [InlineData(@"\begin{pmatrix} -1/3 \\ 2/3 \end{pmatrix}", @"\begin{pmatrix} -\frac13 \\ \frac{2}{3} \end{pmatrix}", true)]
     [InlineData(@"\begin{pmatrix} -1/3 \\ 2/3 \end{pmatrix}", @"\begin{pmatrix} \frac13 \\ \frac{2}{3} \end{pmatrix}", false)]
     [InlineData(@"\begin{bmatrix} 1 & 0 \\ 0 & 1 \end{bmatrix}", @"\begin{pmatrix} 1 & 0 \\ 0 & 1 \end{pmatrix}", true)]
-    // Other expressions match as normalised strings.
+    // Closed forms are evaluated: to rounding error, or within 1e-4 of a rounded decimal.
+    [InlineData(@"5\sqrt{2}", @"\sqrt{50}", true)]
+    [InlineData(@"5\sqrt{2}", "7.0711", true)]
+    [InlineData(@"5\sqrt{2}", "7.07", false)]
+    [InlineData(@"\frac{1}{\sqrt{3}}", @"\frac{\sqrt{3}}{3}", true)]
+    [InlineData(@"2\sqrt{3}", @"\sqrt{13}", false)]
+    [InlineData(@"\frac{3}{2}\pi", @"\frac{3\pi}{2}", true)]
+    [InlineData(@"\pi", "3.14", false)]
+    [InlineData("10^{3}", "1000", true)]
+    [InlineData(@"7\cdot 10^4 + 1", "70000", false)]
+    // Expressions with variables match as normalised strings.
     [InlineData(@"-\frac{\pi}{6}", @"-\dfrac\pi6", true)]
     [InlineData(@"6 - 5i", "6-5i", true)]
     [InlineData(@"6 - 5i", "6+5i", false)]
