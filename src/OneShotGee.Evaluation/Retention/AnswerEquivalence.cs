@@ -4,7 +4,7 @@ namespace OneShotGee.Evaluation.Retention;
 
 /// <summary>
 /// Whether a predicted final answer agrees with the gold one, judged like Qwen2.5-Math's evaluation
-/// (<c>strip_string</c> then <c>math_equal</c>) without its computer-algebra step:
+/// (<c>strip_string</c> then <c>math_equal</c>) with no computer algebra beyond evaluating closed forms:
 /// <list type="number">
 /// <item>Both answers are normalised by <see cref="LatexNormalizer"/> and equal ignoring case.</item>
 /// <item>A multiple-choice letter matches with or without parentheses: <c>(C)</c> = <c>C</c>.</item>
@@ -17,11 +17,13 @@ namespace OneShotGee.Evaluation.Retention;
 /// and ÷100 between any two numbers (0.5 = 50 with no percent sign); here one side must carry the percent sign.</item>
 /// <item>Tuples, intervals, sets, unions (<c>\cup</c>), bare comma lists and <c>pmatrix</c> matrices are compared
 /// element by element, in order, recursing into these rules: <c>(3,\frac{\pi}{2})</c> = <c>\left( 3, \frac\pi2 \right)</c>.
-/// Brackets must be the same on both sides, so <c>[-2,2)</c> ≠ <c>(-2,2)</c>; the reference only strips them.</item>
+/// Brackets must be the same on both sides, so <c>[-2,2)</c> ≠ <c>(-2,2)</c> and <c>(1,2)</c> ≠ <c>1,2</c>; the reference
+/// strips them. Only set braces may be left out: <c>\{1,2\}</c> = <c>1,2</c>.</item>
 /// <item>A single-variable assignment on one side is dropped: <c>x = 5</c> = <c>5</c>.</item>
 /// <item>Closed forms without variables are evaluated (<see cref="ConstantExpression"/>) and compared as floating-point
 /// numbers: <c>5\sqrt{2}</c> = <c>\sqrt{50}</c> = <c>7.0711</c>, <c>\frac{1}{\sqrt{3}}</c> = <c>\frac{\sqrt{3}}{3}</c>; within
-/// 1e-9 relative, or 1e-4 when either side has a rounded decimal (the reference's last, numeric step of sympy).</item>
+/// 1e-9 relative, or 1e-4 when either side has a rounded decimal (the reference's last, numeric step of sympy, which
+/// uses 1e-4 always and so would also take the integer 6366 for <c>\frac{20000}{\pi}</c>).</item>
 /// </list>
 /// Expressions with variables (<c>x+1</c> vs <c>1+x</c>) must match as normalised strings; the reference would also try
 /// sympy there.

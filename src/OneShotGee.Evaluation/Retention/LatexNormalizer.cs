@@ -9,6 +9,8 @@ namespace OneShotGee.Evaluation.Retention;
 /// degrees, a trailing unit in <c>\text{}</c> or in words after a number, a trailing period, a leading single-variable
 /// assignment such as <c>x =</c>, thousands separators, spaces), and what remains is spelled one way
 /// (<c>\frac{1}{2}</c>, <c>\sqrt{2}</c>, <c>0.5</c>, <c>x^2</c>). A percent sign stays, as <c>%</c>: it changes the value.
+/// Unlike the reference, <c>\sqrt23</c> reads as TeX does (<c>\sqrt{2}3</c>), and bare words are only dropped as a
+/// unit after a number: its list of MathQA unit words would also remove the <c>a</c> of <c>(a+5)(b+2)</c>.
 /// </summary>
 public static partial class LatexNormalizer
 {
