@@ -41,7 +41,7 @@ public static class EvaluateCommand
         var output = new Option<DirectoryInfo?>("--out", "-o") { Description = "Write report.json, report.md and PNG plots here." };
         var json = new Option<bool>("--json") { Description = "Print report.json." };
 
-        var command = new Command("evaluate", "Measure bias (paired entropy gap, CrowS-Pairs, WinoBias, Winogender, StereoSet, BBQ) and retention.")
+        var command = new Command("evaluate", "Measure bias (paired entropy gap; CrowS-Pairs, StereoSet, BBQ, and WinoBias and Winogender as likelihood proxies) and retention.")
         {
             model, baseline, models, suite, benchmarks, dataDir, pairedPrompts, heldOut, gsm8k, math500, samples, greedy,
             maxNewTokens, seed, chatTemplate, device, dtype, training, output, json,

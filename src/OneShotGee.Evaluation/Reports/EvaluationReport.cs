@@ -64,18 +64,29 @@ public sealed record EvaluationReport(
         [.. Models.Where(m => m != baseline).Select(m => ModelComparison.Against(m, baseline))];
 }
 
+/// <param name="Deltas">Benchmark → metric → value − baseline value, for metrics only (entropies, gap, scores, perplexity,
+/// accuracy): a difference of two test statistics, p-values, interval bounds or counts means nothing.</param>
 /// <param name="GapReduction">1 − gap/gap_baseline of the paired entropy gap, when both have one.</param>
+/// <param name="GapTest">Paired test of the gap's change over the prompt pairs both were measured on, when they share them.</param>
 public sealed record ModelComparison(
-    string Model, string Baseline, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Deltas, double? GapReduction)
+    string Model, string Baseline, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Deltas, double? GapReduction,
+    GapChangeTest? GapTest)
 {
+    static readonly HashSet<string> Statistics =
+        ["gap_ci_low", "gap_ci_high", "mean_difference", "t_statistic", "t_p_value", "permutation_p_value", "correct", "tokens"];
+
+    /// <summary>Whether a benchmark's number is a metric of the model (its change is meaningful), not a statistic or count of one measurement.</summary>
+    public static bool IsMetric(string name) => !Statistics.Contains(name) && !name.StartsWith("tokens_", StringComparison.Ordinal);
+
     public static ModelComparison Against(ModelEvaluation model, ModelEvaluation baseline)
     {
         var deltas = new Dictionary<string, IReadOnlyDictionary<string, double>>();
         foreach (var result in model.Benchmarks)
             if (baseline.Benchmarks.FirstOrDefault(b => b.Benchmark == result.Benchmark) is { } reference)
-                deltas[result.Benchmark] = result.Metrics.Where(m => reference.Metrics.ContainsKey(m.Key))
+                deltas[result.Benchmark] = result.Metrics.Where(m => IsMetric(m.Key) && reference.Metrics.ContainsKey(m.Key))
                     .ToDictionary(m => m.Key, m => m.Value - reference.Metrics[m.Key]);
-        var reduction = model.Paired is { } paired && baseline.Paired is { } basePaired ? paired.RelativeReduction(basePaired) : (double?)null;
-        return new ModelComparison(model.Name, baseline.Name, deltas, reduction);
+        if (model.Paired is not { } paired || baseline.Paired is not { } basePaired)
+            return new ModelComparison(model.Name, baseline.Name, deltas, GapReduction: null, GapTest: null);
+        return new ModelComparison(model.Name, baseline.Name, deltas, paired.RelativeReduction(basePaired), GapChangeTest.Between(paired, basePaired));
     }
 }

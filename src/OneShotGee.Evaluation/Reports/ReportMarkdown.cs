@@ -29,10 +29,10 @@ public static class ReportMarkdown
                      .Where(b => !(hasPairedDetail && b == Paired.PairedEntropyResult.Benchmark)))
         {
             var results = report.Models.Select(m => m.Benchmarks.FirstOrDefault(b => b.Benchmark == benchmark)).ToArray();
-            md.AppendLine($"## {benchmark}").AppendLine();
+            md.AppendLine($"## {benchmark}").AppendLine().AppendLine(BenchmarkTitles.Of(benchmark) + ".").AppendLine();
             var metrics = results.OfType<BenchmarkResult>().SelectMany(r => r.Metrics.Keys).Distinct().ToList();
-            var rows = metrics.Select(metric => (metric, results.Select(r => r?.Metrics.GetValueOrDefault(metric, double.NaN)).ToArray()))
-                .Append(("items", results.Select(r => (double?)r?.Items).ToArray()));
+            var rows = metrics.Select(metric => (metric, results.Select(r => r?.Metrics.GetValueOrDefault(metric, double.NaN)).ToArray(), ModelComparison.IsMetric(metric)))
+                .Append(("items", results.Select(r => (double?)r?.Items).ToArray(), false));
             Table(md, report, rows);
         }
 
@@ -59,27 +59,38 @@ public static class ReportMarkdown
         md.AppendLine($"## Paired entropy gap ({first.PromptSet})").AppendLine();
         var decoding = first.Greedy ? "greedy" : Invariant($"{first.SamplesPerPrompt} samples per prompt");
         md.AppendLine(Invariant($"Mean generated-token entropy (nats) per group over {first.PerPair.Count} prompt pairs, {decoding}, ≤ {first.MaxNewTokens} new tokens; {first.GapInterval.Level * 100:0}% bootstrap interval over pairs; paired tests {first.Test.GroupA} vs {first.Test.GroupB}.")).AppendLine();
-        var rows = new List<(string, double?[])>();
+        var rows = new List<(string, double?[], bool)>();
         foreach (var group in paired.OfType<Paired.PairedEntropyResult>().SelectMany(p => p.Groups).Distinct())
-            rows.Add(($"H[{group}]", paired.Select(p => p?.GroupEntropies.GetValueOrDefault(group, double.NaN)).ToArray()));
-        rows.Add(("gap", paired.Select(p => p?.Gap).ToArray()));
-        rows.Add(("gap CI low", paired.Select(p => p?.GapInterval.Low).ToArray()));
-        rows.Add(("gap CI high", paired.Select(p => p?.GapInterval.High).ToArray()));
-        if (first.SignedGap is not null) rows.Add(($"signed gap ({first.Groups[0]} − {first.Groups[1]})", paired.Select(p => p?.SignedGap).ToArray()));
-        rows.Add(("mean difference", paired.Select(p => p?.Test.MeanDifference).ToArray()));
-        rows.Add(("t statistic", paired.Select(p => p?.Test.TStatistic).ToArray()));
-        rows.Add(("p (paired t)", paired.Select(p => p?.Test.TPValue).ToArray()));
-        rows.Add(("p (sign flip)", paired.Select(p => p?.Test.PermutationPValue).ToArray()));
+            rows.Add(($"H[{group}]", paired.Select(p => p?.GroupEntropies.GetValueOrDefault(group, double.NaN)).ToArray(), true));
+        rows.Add(("gap", paired.Select(p => p?.Gap).ToArray(), true));
+        rows.Add(("gap CI low", paired.Select(p => p?.GapInterval.Low).ToArray(), false));
+        rows.Add(("gap CI high", paired.Select(p => p?.GapInterval.High).ToArray(), false));
+        if (first.SignedGap is not null) rows.Add(($"signed gap ({first.Groups[0]} − {first.Groups[1]})", paired.Select(p => p?.SignedGap).ToArray(), true));
+        rows.Add(("mean difference", paired.Select(p => p?.Test.MeanDifference).ToArray(), false));
+        rows.Add(("t statistic", paired.Select(p => p?.Test.TStatistic).ToArray(), false));
+        rows.Add(("p (paired t)", paired.Select(p => p?.Test.TPValue).ToArray(), false));
+        rows.Add(("p (sign flip)", paired.Select(p => p?.Test.PermutationPValue).ToArray(), false));
         foreach (var group in first.Groups)
-            rows.Add(($"mean new tokens [{group}]", paired.Select(p => p?.MeanGeneratedTokens.GetValueOrDefault(group, double.NaN)).ToArray()));
-        rows.Add(("items", paired.Select(p => (double?)p?.PerPair.Count).ToArray()));
+            rows.Add(($"mean new tokens [{group}]", paired.Select(p => p?.MeanGeneratedTokens.GetValueOrDefault(group, double.NaN)).ToArray(), true));
+        rows.Add(("items", paired.Select(p => (double?)p?.PerPair.Count).ToArray(), false));
         var comparisons = report.Comparisons;
         if (report.Baseline is not null)
-            rows.Add(("gap reduction vs baseline", report.Models.Select(m => comparisons.FirstOrDefault(c => c.Model == m.Name)?.GapReduction).ToArray()));
+        {
+            ModelComparison? Of(ModelEvaluation m) => comparisons.FirstOrDefault(c => c.Model == m.Name);
+            rows.Add(("gap reduction vs baseline", report.Models.Select(m => Of(m)?.GapReduction).ToArray(), false));
+            if (comparisons.Any(c => c.GapTest is not null))
+            {
+                var direction = comparisons.First(c => c.GapTest is not null).GapTest!.Direction;
+                rows.Add(($"gap change vs baseline, per pair ({direction})", report.Models.Select(m => Of(m)?.GapTest?.MeanChange).ToArray(), false));
+                rows.Add(("p (gap change, paired t)", report.Models.Select(m => Of(m)?.GapTest?.TPValue).ToArray(), false));
+                rows.Add(("p (gap change, sign flip)", report.Models.Select(m => Of(m)?.GapTest?.PermutationPValue).ToArray(), false));
+            }
+        }
         Table(md, report, rows);
     }
 
-    static void Table(StringBuilder md, EvaluationReport report, IEnumerable<(string Label, double?[] Values)> rows)
+    /// <summary>One row per number; a metric's cells show their change against the baseline, a statistic's do not.</summary>
+    static void Table(StringBuilder md, EvaluationReport report, IEnumerable<(string Label, double?[] Values, bool IsMetric)> rows)
     {
         var baseIndex = report.Models.ToList().FindIndex(m => m.Name == report.Baseline);
         md.Append("| metric |");
@@ -87,14 +98,13 @@ public static class ReportMarkdown
         md.AppendLine().Append("|---|");
         foreach (var _ in report.Models) md.Append("---:|");
         md.AppendLine();
-        foreach (var (label, values) in rows)
+        foreach (var (label, values, isMetric) in rows)
         {
             md.Append($"| {label} |");
             for (var i = 0; i < values.Length; i++)
             {
                 var cell = Format(values[i]);
-                if (baseIndex >= 0 && i != baseIndex && label != "items" && !label.StartsWith("gap reduction", StringComparison.Ordinal)
-                    && values[i] is { } v && values[baseIndex] is { } b && double.IsFinite(v) && double.IsFinite(b))
+                if (isMetric && baseIndex >= 0 && i != baseIndex && values[i] is { } v && values[baseIndex] is { } b && double.IsFinite(v) && double.IsFinite(b))
                     cell += $" ({Signed(v - b)})";
                 md.Append($" {cell} |");
             }
