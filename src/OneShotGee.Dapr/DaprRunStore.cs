@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dapr;
 using Dapr.Client;
 using OneShotGee.Pipeline.State;
 
@@ -9,6 +10,11 @@ namespace OneShotGee.Dapr;
 /// with an empty ETag, which state stores such as Redis treat as insert-only. The state API cannot list keys, so an index
 /// (key <c>runs-index</c>: the newest <see cref="IndexCapacity"/> run ids) is maintained by compare-and-swap after each save.
 /// </summary>
+/// <remarks>
+/// A refused create is not an ETag mismatch to the store: Redis answers a plain error, which daprd returns as Internal,
+/// not the Aborted that <c>TrySaveStateAsync</c> turns into false. So a failed create reads the key back: a record there
+/// means the run exists (a conflict, which callers treat as "already created"); none means the failure was real.
+/// </remarks>
 public sealed class DaprRunStore(DaprClient dapr, string storeName) : IRunStore
 {
     public const int IndexCapacity = 1000;
@@ -29,7 +35,7 @@ public sealed class DaprRunStore(DaprClient dapr, string storeName) : IRunStore
     public async Task<string> SaveAsync(RunRecord record, string? expectedETag, CancellationToken ct = default)
     {
         var key = KeyOf(record.RunId);
-        if (!await dapr.TrySaveStateAsync(storeName, key, record, expectedETag ?? "", FirstWrite, cancellationToken: ct))
+        if (!await TrySaveAsync(key, record, expectedETag, ct))
             throw new RunConflictException(record.RunId, expectedETag);
         // A save does not return the new ETag: read it back, and if another writer got in between, report the conflict
         // rather than hand out an ETag for a record the caller did not write.
@@ -66,9 +72,24 @@ public sealed class DaprRunStore(DaprClient dapr, string storeName) : IRunStore
             var (ids, etag) = await dapr.GetStateAndETagAsync<List<string>?>(storeName, IndexKey, ConsistencyMode.Strong, cancellationToken: ct);
             List<string> updated = [runId, .. (ids ?? []).Where(id => id != runId).Take(IndexCapacity - 1)];
             if (ids is not null && ids.SequenceEqual(updated)) return;
-            if (await dapr.TrySaveStateAsync(storeName, IndexKey, updated, etag ?? "", FirstWrite, cancellationToken: ct)) return;
+            if (await TrySaveAsync(IndexKey, updated, etag, ct)) return;
         }
         throw new InvalidOperationException($"could not update '{IndexKey}' in state store '{storeName}' after {IndexAttempts} attempts");
+    }
+
+    /// <summary>False when another writer got there first: a stale ETag, or a create of a key that now exists.</summary>
+    async Task<bool> TrySaveAsync<T>(string key, T value, string? expectedETag, CancellationToken ct)
+    {
+        try
+        {
+            return await dapr.TrySaveStateAsync(storeName, key, value, expectedETag ?? "", FirstWrite, cancellationToken: ct);
+        }
+        catch (DaprException) when (expectedETag is null)
+        {
+            var (_, etag) = await dapr.GetStateAndETagAsync<T?>(storeName, key, ConsistencyMode.Strong, cancellationToken: ct);
+            if (!string.IsNullOrEmpty(etag)) return false;
+            throw;
+        }
     }
 
     bool SameJson(RunRecord a, RunRecord b) =>

@@ -7,7 +7,7 @@ namespace OneShotGee.Dapr.Tests;
 /// <summary>
 /// Contract tests of <see cref="DaprRunStore"/>. REAL: our store, the Dapr.Client DaprClient (TrySaveStateAsync,
 /// GetStateAndETagAsync), gRPC over loopback. FAKE: the sidecar's state store (<see cref="FakeStateStore"/>), which
-/// implements Dapr's documented ETag and first-write semantics.
+/// answers as daprd over Redis does (a refused create is Internal, a stale ETag Aborted; see its sources).
 /// </summary>
 public sealed class RunStateContractTests : IAsyncLifetime
 {
@@ -52,6 +52,7 @@ public sealed class RunStateContractTests : IAsyncLifetime
         Assert.Equal("train", (await _store.GetAsync("r1"))!.Record.Stage);
     }
 
+    /// <summary>A repeated POST /runs or a redelivered gee-runs event: Redis refuses the create with a plain error (Internal).</summary>
     [Fact]
     public async Task CreatingARunThatExistsIsAConflict()
     {
@@ -96,5 +97,24 @@ public sealed class RunStateContractTests : IAsyncLifetime
 
         Assert.Equal(Enumerable.Range(0, count).Reverse().Select(i => $"r{i}"), recent.Select(r => r.RunId));
         Assert.Equal([DaprRunStore.BulkReadSize, DaprRunStore.BulkReadSize, 5], _sidecar.BulkReads);
+    }
+
+    [Fact]
+    public async Task TheFakeAnswersSavesAsDaprdOverRedis()
+    {
+        using var client = _sidecar.CreateClient();
+        var firstWrite = new global::Dapr.Client.StateOptions { Concurrency = global::Dapr.Client.ConcurrencyMode.FirstWrite };
+        Assert.True(await client.TrySaveStateAsync("statestore", "k", 1, "", firstWrite));
+
+        var again = await Assert.ThrowsAsync<global::Dapr.DaprException>(() => client.TrySaveStateAsync("statestore", "k", 2, "", firstWrite));
+        var rpc = Assert.IsType<Grpc.Core.RpcException>(again.InnerException);
+        Assert.Equal(Grpc.Core.StatusCode.Internal, rpc.StatusCode);
+        Assert.Equal("failed saving state in state store statestore: failed to set key k: failed to set key k", rpc.Status.Detail);
+
+        Assert.False(await client.TrySaveStateAsync("statestore", "k", 3, "7", firstWrite)); // stale ETag: Aborted
+        var invalid = await Assert.ThrowsAsync<global::Dapr.DaprException>(() => client.TrySaveStateAsync("statestore", "k", 4, "x", firstWrite));
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, Assert.IsType<Grpc.Core.RpcException>(invalid.InnerException).StatusCode);
+        Assert.True(await client.TrySaveStateAsync("statestore", "new", 5, "9", firstWrite)); // an ETag on an absent key creates it
+        Assert.True(await client.TrySaveStateAsync("statestore", "k", 6, "1", firstWrite));
     }
 }
