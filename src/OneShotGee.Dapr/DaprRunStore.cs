@@ -84,7 +84,7 @@ public sealed class DaprRunStore(DaprClient dapr, string storeName) : IRunStore
         {
             return await dapr.TrySaveStateAsync(storeName, key, value, expectedETag ?? "", FirstWrite, cancellationToken: ct);
         }
-        catch (DaprException) when (expectedETag is null)
+        catch (DaprException) when (string.IsNullOrEmpty(expectedETag)) // a create: the run record, or the index when it has none yet
         {
             var (_, etag) = await dapr.GetStateAndETagAsync<T?>(storeName, key, ConsistencyMode.Strong, cancellationToken: ct);
             if (!string.IsNullOrEmpty(etag)) return false;

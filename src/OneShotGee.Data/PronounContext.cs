@@ -57,9 +57,15 @@ static class PronounContext
         var next = Words.SkipSpaces(text, end);
         if (next == text.Length) return true;
         var c = text[next];
-        if (char.IsLetter(c)) return FunctionWords.Contains(Words.Following(text, end));
-        return !char.IsDigit(c) && !IsCurrency(c);
+        if (char.IsLetter(c)) return AfterStandalonePossessive.Contains(Words.Following(text, end));
+        return ".,;:!?)".Contains(c); // a quote or bracket may open the noun phrase: his "lucky" coin
     }
+
+    // Words that follow a standalone possessive ("is his and", "his was", "his too") but never start the noun phrase a
+    // determiner governs; unlike FunctionWords, no word that is also a noun or adjective ("back", "will", "can", "like").
+    static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> AfterStandalonePossessive = Lookup(
+        "and", "or", "but", "nor", "than", "as", "is", "was", "are", "were", "has", "had", "does", "did", "too",
+        "either", "not", "to", "for", "with", "at", "by", "from", "in", "on", "of", "because", "if", "when", "while");
 
     static bool IsCurrency(char c) => char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.CurrencySymbol;
 

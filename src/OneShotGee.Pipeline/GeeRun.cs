@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using OneShotGee.Core;
 using OneShotGee.Data;
@@ -34,7 +35,12 @@ public static class GeeRun
             // The held-out set keeps the data's column, lexicon and augmentation but never its input: it is its own
             // file or its own synthetic prompts (seeded apart), else the same prompts would be trained and measured.
             var section = (JsonObject)heldOutSection.DeepClone();
-            var allowOverlap = section.Remove("allow_overlap", out var allow) && allow?.GetValue<bool>() == true;
+            var allowOverlap = section.Remove("allow_overlap", out var allow) && allow?.GetValueKind() switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw new InvalidInputException($"held_out: allow_overlap must be true or false, got {allow?.ToJsonString() ?? "null"}"),
+            };
             var defaults = data with { InputPath = null, OneShot = false, Replicate = 1, TargetSize = null, Seed = data.Seed + 1 };
             steps.Add(new PrepareHeldOutStep(PrepareSection(defaults, section, "held_out"), allowOverlap));
         }
@@ -50,7 +56,7 @@ public static class GeeRun
             steps.Add(new TrainModelStep(name, train));
             steps.Add(new EvaluateModelStep(name, "model-" + name, evaluation, hasHeldOut));
         }
-        steps.Add(new ReportStep([.. variants.Select(v => v.Name)], sharedTrain.Seed, hasHeldOut));
+        steps.Add(new ReportStep([.. variants.Select(v => v.Name)], sharedTrain.Seed, hasHeldOut, evaluation.PairedPrompts));
         return steps;
     }
 

@@ -61,6 +61,17 @@ public sealed class RunStateContractTests : IAsyncLifetime
         Assert.Equal("prepare", (await _store.GetAsync("r1"))!.Record.Stage);
     }
 
+    /// <summary>The first runs of an empty store race to create the index: the loser's refused create (Internal) is retried.</summary>
+    [Fact]
+    public async Task ConcurrentFirstRunsAreAllCreatedAndIndexed()
+    {
+        var ids = Enumerable.Range(0, 6).Select(i => $"first-{i}").ToList();
+
+        await Task.WhenAll(ids.Select(id => Task.Run(() => _store.SaveAsync(Run(id), null))));
+
+        Assert.Equal(ids.Order(), (await _store.ListRecentAsync(10)).Select(r => r.RunId).Order());
+    }
+
     [Fact]
     public async Task OfConcurrentWritersFromOneETagExactlyOneWins()
     {

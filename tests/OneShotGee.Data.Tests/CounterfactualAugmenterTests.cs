@@ -20,6 +20,9 @@ public class CounterfactualAugmenterTests
     [InlineData("The book is hers, not his.", "The book is his, not hers.")] // standalone possessive
     [InlineData("His is red and hers is blue.", "Hers is red and his is blue.")]
     [InlineData("He gave his 3 sons his old car.", "She gave her 3 daughters her old car.")] // a number after "his" is still a noun phrase
+    [InlineData("His back hurts, so his will is weak.", "Her back hurts, so her will is weak.")] // nouns that are also particles or verbs
+    [InlineData("He drank his can of soda; the seat is his.", "She drank her can of soda; the seat is hers.")]
+    [InlineData("He kept his \"lucky\" coin.", "She kept her \"lucky\" coin.")]
     [InlineData("He said he's busy with himself.", "She said she's busy with herself.")]
     [InlineData("A hershey bar for Shelley", "A hershey bar for Shelley")]
     public void SwapsEveryLexiconWordKeepingItsCase(string text, string expected) => Assert.Equal(expected, Augmenter.Swap(text));

@@ -5,7 +5,7 @@ namespace OneShotGee.Evaluation.Reports;
 
 /// <summary>
 /// A side-by-side evaluation of models, as report.json holds it. <see cref="Comparisons"/> is derived: each model's
-/// metric deltas against <see cref="Baseline"/> and its relative gap reduction.
+/// metric deltas against <see cref="Baseline"/>, its relative gap reduction and a paired test of the gap's change.
 /// </summary>
 /// <param name="Baseline">The name of the model the others are compared with, or null.</param>
 /// <param name="Seeds">Every seed used, by what it seeded (e.g. <c>paired</c>, <c>bootstrap</c>).</param>
@@ -76,7 +76,7 @@ public sealed record ModelComparison(
         ["gap_ci_low", "gap_ci_high", "mean_difference", "t_statistic", "t_p_value", "permutation_p_value", "correct", "tokens"];
 
     /// <summary>Whether a benchmark's number is a metric of the model (its change is meaningful), not a statistic or count of one measurement.</summary>
-    public static bool IsMetric(string name) => !Statistics.Contains(name) && !name.StartsWith("tokens_", StringComparison.Ordinal);
+    public static bool IsMetric(string name) => !Statistics.Contains(name);
 
     public static ModelComparison Against(ModelEvaluation model, ModelEvaluation baseline)
     {

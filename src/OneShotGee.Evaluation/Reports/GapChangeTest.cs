@@ -5,8 +5,9 @@ namespace OneShotGee.Evaluation.Reports;
 /// <summary>
 /// Paired test of a model's entropy gap against the baseline's over the prompt pairs both were measured on. Per pair,
 /// the spread is H of the baseline's highest group minus H of its lowest (<see cref="Direction"/>); the test is on the
-/// model's spread minus the baseline's, so a negative <see cref="MeanChange"/> is a gap that shrank in the baseline's
-/// direction. Reuses the paired t and sign-flip tests of the gap itself, seeded like the baseline's.
+/// model's spread minus the baseline's: a signed change, so a negative <see cref="MeanChange"/> is a gap that shrank in
+/// the baseline's direction, or one that reversed (a model that overshoots to the other side also moves it down; read it
+/// with the model's own signed gap). Reuses the paired t and sign-flip tests of the gap itself, seeded like the baseline's.
 /// </summary>
 public sealed record GapChangeTest(string Direction, int Pairs, double MeanChange, double TStatistic, double TPValue, double PermutationPValue)
 {

@@ -81,7 +81,7 @@ public static class ReportMarkdown
             if (comparisons.Any(c => c.GapTest is not null))
             {
                 var direction = comparisons.First(c => c.GapTest is not null).GapTest!.Direction;
-                rows.Add(($"gap change vs baseline, per pair ({direction})", report.Models.Select(m => Of(m)?.GapTest?.MeanChange).ToArray(), false));
+                rows.Add(($"signed change of {direction} vs baseline, per pair", report.Models.Select(m => Of(m)?.GapTest?.MeanChange).ToArray(), false));
                 rows.Add(("p (gap change, paired t)", report.Models.Select(m => Of(m)?.GapTest?.TPValue).ToArray(), false));
                 rows.Add(("p (gap change, sign flip)", report.Models.Select(m => Of(m)?.GapTest?.PermutationPValue).ToArray(), false));
             }

@@ -59,9 +59,11 @@ public static partial class AnswerEquivalence
 
     static bool NumbersAgree(NumericAnswer x, NumericAnswer y)
     {
+        // One percent sign may stand for its fraction (50\% = 0.5); two compare as written (50\% ≠ 0.5\%).
         var percent = new Rational(1, 100);
-        foreach (var u in x.Percent ? [x.Value, x.Value * percent] : new[] { x.Value })
-            foreach (var v in y.Percent ? [y.Value, y.Value * percent] : new[] { y.Value })
+        var oneSided = x.Percent != y.Percent;
+        foreach (var u in x.Percent && oneSided ? [x.Value, x.Value * percent] : new[] { x.Value })
+            foreach (var v in y.Percent && oneSided ? [y.Value, y.Value * percent] : new[] { y.Value })
                 if (u == v || (x.Rounded || y.Rounded) && u.IsCloseTo(v, RelativeTolerance)) return true;
         return false;
     }

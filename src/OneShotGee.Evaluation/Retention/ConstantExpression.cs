@@ -14,8 +14,13 @@ public sealed class ConstantExpression
 
     ConstantExpression(string s) => this.s = s;
 
+    // The parser recurses per sign and bracket: a degenerate generation ("((((…", "------…") must not overflow the stack,
+    // and no closed-form answer is this long.
+    const int MaxLength = 200;
+
     public static double? Evaluate(string normalized)
     {
+        if (normalized.Length > MaxLength) return null;
         var parser = new ConstantExpression(normalized);
         try
         {

@@ -97,7 +97,8 @@ public static partial class LatexNormalizer
     [GeneratedRegex(@"\\(?:text|mbox|textrm|textnormal)\s*\{[^{}]*\}(?:\^\{?\d\}?)?\s*$")]
     private static partial Regex TrailingTextUnit();
 
-    [GeneratedRegex(@"^(?<number>[-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+))\s+(?<unit>(?:[a-zA-Z]{3,}|cm|mm|km|ft|kg|lb|oz|mi|yd|hr)(?:\s+[a-zA-Z]+)*)(?:\^\{?\d\}?)?$")]
+    // Magnitude words and conjunctions change the number ("5 million", "12 and a half"): they are never a unit.
+    [GeneratedRegex(@"^(?<number>[-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+))\s+(?!(?:hundred|thousand|million|billion|trillion|dozen|half|quarter|and|or|plus|minus|times)\b)(?<unit>(?:[a-zA-Z]{3,}|cm|mm|km|ft|kg|lb|oz|mi|yd|hr)(?:\s+(?!(?:and|or|plus|minus|times)\b)[a-zA-Z]+)*)(?:\^\{?\d\}?)?$")]
     private static partial Regex NumberThenWords();
 
     [GeneratedRegex(@"\\(?:text|textbf|textrm|textit|textnormal|mathrm|mathbf|mathit|mbox|operatorname)\s*\{(?<content>[^{}]*)\}")]

@@ -8,9 +8,10 @@ namespace OneShotGee.Pipeline.Steps;
 
 /// <summary>
 /// The side-by-side report (report.json, report.md, plots) of the baseline and every variant, with training curves and
-/// the overlap of the paired prompts measured (the held-out set, else the built-in templates) with the training data.
+/// the overlap of the paired prompts measured (the held-out set, else the evaluation's paired prompt file, else the
+/// built-in templates) with the training data.
 /// </summary>
-public sealed class ReportStep(IReadOnlyList<string> variants, long seed, bool heldOut) : IPipelineStep
+public sealed class ReportStep(IReadOnlyList<string> variants, long seed, bool heldOut, string? pairedPrompts) : IPipelineStep
 {
     public const string Baseline = "baseline", Output = "report";
 
@@ -31,12 +32,15 @@ public sealed class ReportStep(IReadOnlyList<string> variants, long seed, bool h
         return [ArtifactRef.Of(Output, context.StepDirectory)];
     }
 
-    int PairedPromptOverlap(StepContext context)
+    int PairedPromptOverlap(StepContext context) => PairedPromptOverlap(
+        context.Artifact(TrainModelStep.TrainData).LocalPath, heldOut ? context.Artifact(EvaluateModelStep.HeldOut).LocalPath : null, pairedPrompts);
+
+    /// <summary>Distinct prompts of the paired set the evaluations measured that the prepared training data also holds.</summary>
+    public static int PairedPromptOverlap(string trainingDataset, string? heldOutDataset, string? pairedPromptsFile)
     {
-        var training = context.Artifact(TrainModelStep.TrainData).LocalPath;
-        return heldOut
-            ? PrepareHeldOutStep.Overlap(context.Artifact(EvaluateModelStep.HeldOut).LocalPath, training)
-            : PromptOverlap.Count(WinogenderTemplates.Build().Pairs.SelectMany(p => p.Texts), PreparedDataset.Read(training).Rows.Select(r => r.Text));
+        if (heldOutDataset is not null) return PrepareHeldOutStep.Overlap(heldOutDataset, trainingDataset);
+        var measured = pairedPromptsFile is not null ? PairedPromptFile.Read(pairedPromptsFile) : WinogenderTemplates.Build();
+        return PromptOverlap.Count(measured.Pairs.SelectMany(p => p.Texts), PreparedDataset.Read(trainingDataset).Rows.Select(r => r.Text));
     }
 
     /// <summary>Per model: the paired gap, and for each variant its gap reduction and perplexity change against the baseline.</summary>

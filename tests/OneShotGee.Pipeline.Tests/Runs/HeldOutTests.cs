@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using OneShotGee.Data;
 using OneShotGee.Core;
 using OneShotGee.Evaluation.Paired;
 using OneShotGee.Pipeline.Config;
@@ -98,5 +100,33 @@ public sealed class HeldOutTests : IDisposable
 
         var artifacts = manifest.Steps.SelectMany(s => s.Outputs!).ToDictionary(o => o.Name, o => o.LocalPath);
         Assert.Equal(0, PrepareHeldOutStep.Overlap(artifacts["held-out"], artifacts["train-data"]));
+    }
+
+    [Fact]
+    public void TheReportCountsTheOverlapOfWhicheverPairedSetWasMeasured()
+    {
+        var questions = _dir.File("questions.parquet");
+        PrepareStep.Run(new PrepareOptions(questions, Questions, TextColumn: "question", Augment: AugmentMode.Counterfactual));
+        var template = WinogenderTemplates.Build().Pairs[0].Texts[0];
+        var withTemplate = _dir.File("with-template.parquet");
+        PrepareStep.Run(new PrepareOptions(withTemplate, _dir.Write("t.jsonl", JsonSerializer.Serialize(new { problem = template.ToUpperInvariant() })),
+            Augment: AugmentMode.Counterfactual));
+
+        Assert.Equal(0, ReportStep.PairedPromptOverlap(questions, heldOutDataset: null, pairedPromptsFile: null)); // templates
+        Assert.InRange(ReportStep.PairedPromptOverlap(withTemplate, heldOutDataset: null, pairedPromptsFile: null), 1, 2); // a template and maybe its twin
+        Assert.Equal(16, ReportStep.PairedPromptOverlap(questions, heldOutDataset: null, pairedPromptsFile: questions)); // every prompt
+    }
+
+    [Theory]
+    [InlineData("\"true\"")]
+    [InlineData("1")]
+    [InlineData("{}")]
+    public void AllowOverlapIsABoolean(string value)
+    {
+        var heldOut = new JsonObject { ["synthetic"] = 16, ["allow_overlap"] = JsonNode.Parse(value) };
+
+        var error = Assert.Throws<InvalidInputException>(() => GeeRun.Plan(FileRun(heldOut)));
+
+        Assert.StartsWith("held_out: allow_overlap must be true or false, got " + value, error.Message);
     }
 }
