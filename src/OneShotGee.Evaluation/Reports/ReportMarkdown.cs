@@ -42,9 +42,9 @@ public static class ReportMarkdown
         md.AppendLine().AppendLine("| seed | value |").AppendLine("|---|---|");
         foreach (var (name, seed) in report.Seeds) md.AppendLine(Invariant($"| {name} | {seed} |"));
         md.AppendLine();
-        SettingsSection(md, report);
         if (report.PairedPromptOverlap is { } overlap)
             md.AppendLine(Invariant($"Paired prompts also in the training data: {overlap}{(overlap == 0 ? " (held out)" : " (the gap is partly measured on trained prompts)")}.")).AppendLine();
+        SettingsSection(md, report);
 
         if (plotFiles is { Count: > 0 })
         {
