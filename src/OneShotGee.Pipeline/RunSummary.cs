@@ -30,6 +30,12 @@ public static class RunSummary
         })];
     }
 
+    /// <summary>"benchmark: subset N of M, seed S" for each number of the summary that comes from a subset.</summary>
+    public static IReadOnlyList<string> Subsets(EvaluationReport report) =>
+        [.. report.Models.SelectMany(m => m.Benchmarks)
+            .Where(b => b.Subset is not null && b.Benchmark is Evaluation.Paired.PairedEntropyResult.Benchmark or PerplexityResult.Benchmark)
+            .Select(b => $"{b.Benchmark}: {b.Subset}").Distinct()];
+
     static double? Perplexity(ModelEvaluation model) =>
         model.Benchmarks.FirstOrDefault(b => b.Benchmark == PerplexityResult.Benchmark)?.Metrics["perplexity"];
 }

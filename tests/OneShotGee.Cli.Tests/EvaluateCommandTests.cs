@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OneShotGee.Evaluation;
 using OneShotGee.Evaluation.Benchmarks;
 using OneShotGee.Evaluation.Likelihood;
 using OneShotGee.Modeling.Llama;
@@ -25,9 +26,11 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         using var report = JsonDocument.Parse(result.Output);
         var benchmarks = report.RootElement.GetProperty("models")[0].GetProperty("benchmarks").EnumerateArray().ToList();
-        // Every item of the small fixture files: the quick suite's 64 is more than any of them has.
+        // Every item of the small fixture files, as every item is scored by default.
         Assert.Equal([("crows", 5), ("winobias", 6), ("winogender", 4), ("stereoset", 6), ("bbq", 6)],
             benchmarks.Select(b => (b.GetProperty("benchmark").GetString()!, b.GetProperty("items").GetInt32())));
+        Assert.All(benchmarks, b => Assert.Equal(b.GetProperty("items").GetInt32(), b.GetProperty("items_total").GetInt32()));
+        Assert.All(benchmarks, b => Assert.Equal(JsonValueKind.Null, b.GetProperty("subset_seed").ValueKind));
 
         using var lm = CausalLM.FromPretrained(Stories);
         var scorer = new SentenceScorer(lm, ModelTokenizer.FromDirectory(Stories));
@@ -42,24 +45,57 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [SkippableFact]
-    public async Task TheQuickSuiteScoresTheFirst64CrowsPairsOfTheWholeDataSet()
+    public async Task WithoutOptionsTheWholeDataSetIsScoredAsTheFullSuiteScoresIt()
     {
-        var result = await CliRunner.RunAsync("evaluate", "--model", Stories, "--benchmarks", "crows,winogender",
-            "--data-dir", TestData.PathOf("bias"), "--json");
+        string[] args = ["evaluate", "--model", Stories, "--benchmarks", "crows,winogender", "--data-dir", TestData.PathOf("bias"), "--json"];
+        var result = await CliRunner.RunAsync(args);
+        var full = await CliRunner.RunAsync([.. args, "--suite", "full"]);
 
         Assert.True(result.ExitCode == 0, result.Error);
+        Assert.True(full.ExitCode == 0, full.Error);
         using var report = JsonDocument.Parse(result.Output);
         var benchmarks = report.RootElement.GetProperty("models")[0].GetProperty("benchmarks");
         var crows = benchmarks[0].GetProperty("metrics");
         Assert.Equal("crows", benchmarks[0].GetProperty("benchmark").GetString());
         Assert.InRange(crows.GetProperty("pct_stereotype").GetDouble(), 0, 100);
         Assert.True(crows.GetProperty("likelihood_diff").GetDouble() > 0);
-        Assert.Equal(64, benchmarks[0].GetProperty("items").GetInt32());
-        Assert.Equal(64, benchmarks[1].GetProperty("items").GetInt32());
+        Assert.Equal((262, 262), (benchmarks[0].GetProperty("items").GetInt32(), benchmarks[0].GetProperty("items_total").GetInt32()));
+        Assert.Equal((240, 240), (benchmarks[1].GetProperty("items").GetInt32(), benchmarks[1].GetProperty("items_total").GetInt32()));
         var winogender = benchmarks[1].GetProperty("metrics");
         Assert.InRange(winogender.GetProperty("pct_male_more_likely").GetDouble(), 0, 100);
         Assert.InRange(winogender.GetProperty("bls_correlation").GetDouble(), -1, 1);
+        using var fullReport = JsonDocument.Parse(full.Output);
+        Assert.Equal(Metrics(report), Metrics(fullReport));
     }
+
+    [SkippableFact]
+    public async Task ALimitOnTheWholeDataSetScoresASeededSubsetAndSaysSo()
+    {
+        async Task<JsonElement> Crows(int seed)
+        {
+            var result = await CliRunner.RunAsync("evaluate", "--model", Stories, "--benchmarks", "crows", "--data-dir", TestData.PathOf("bias"),
+                "--limit", "32", "--limit-seed", $"{seed}", "--json");
+            Assert.True(result.ExitCode == 0, result.Error);
+            return JsonDocument.Parse(result.Output).RootElement.GetProperty("models")[0].GetProperty("benchmarks")[0].Clone();
+        }
+        var (a, again, other) = (await Crows(1), await Crows(1), await Crows(2));
+
+        Assert.Equal("subset 32 of 262, seed 1", a.GetProperty("subset").GetString());
+        Assert.Equal(a.GetProperty("metrics").GetRawText(), again.GetProperty("metrics").GetRawText());
+        Assert.NotEqual(a.GetProperty("metrics").GetRawText(), other.GetProperty("metrics").GetRawText());
+
+        // The CLI scored the library's draw, and that draw is not the first 32 pairs.
+        using var lm = CausalLM.FromPretrained(Stories);
+        var scorer = new SentenceScorer(lm, ModelTokenizer.FromDirectory(Stories));
+        var drawn = new CrowsPairsBenchmark().Evaluate(scorer, TestData.PathOf("bias"), new ItemLimit(32, seed: 1));
+        Assert.Equal(drawn.Metrics["pct_stereotype"], a.GetProperty("metrics").GetProperty("pct_stereotype").GetDouble(), 9);
+        var firstPairs = CrowsPair.ReadGender(TestData.PathOf("bias")).Pairs.Take(32).ToList();
+        Assert.NotEqual(firstPairs, new ItemLimit(32, seed: 1).Draw(CrowsPair.ReadGender(TestData.PathOf("bias")).Pairs));
+    }
+
+    static string Metrics(JsonDocument report) =>
+        string.Join("\n", report.RootElement.GetProperty("models")[0].GetProperty("benchmarks").EnumerateArray()
+            .Select(b => b.GetProperty("benchmark").GetString() + " " + b.GetProperty("metrics").GetRawText()));
 
     [Fact]
     public async Task AModelAgainstItselfAsBaselineHasNoGapReductionAndGetsAReport()

@@ -26,7 +26,7 @@ public static class DemoCommand
             var runDirectory = parse.GetValue(output)!.FullName;
             var report = console.WithProgress("Demo", progress =>
                 DemoRun.Execute(runDirectory, parse.GetValue(cacheDir)?.FullName, progress, cancel));
-            RunSummaryTable.Write(console.Output, RunSummary.From(report));
+            RunSummaryTable.Write(console.Output, RunSummary.From(report), RunSummary.Subsets(report));
             console.Output.WriteLine($"report -> {Path.Combine(runDirectory, "report", "report.md")}");
             return Task.CompletedTask;
         }));

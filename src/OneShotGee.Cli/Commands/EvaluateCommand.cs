@@ -10,6 +10,8 @@ namespace OneShotGee.Cli.Commands;
 /// <summary><c>oneshotgee evaluate</c>: bias and retention metrics for one or more models, side by side.</summary>
 public static class EvaluateCommand
 {
+    static readonly PairedEntropyOptions PairedDefaults = new();
+
     public static Command Create(CliConsole console)
     {
         var model = new Option<DirectoryInfo?>("--model", "-m") { Description = "The model to evaluate (reported as 'model')." };
@@ -17,9 +19,15 @@ public static class EvaluateCommand
         var models = new Option<string?>("--models") { Description = "More models as name=DIR,name=DIR (e.g. em=runs/em/final,gee=runs/gee/final)." };
         var suite = new Option<EvaluationSuite>("--suite")
         {
-            Description = $"quick: the first {EvaluationOptions.QuickItems} items of each benchmark; full: all of them.",
-            DefaultValueFactory = _ => EvaluationSuite.Quick,
+            Description = $"full: every item of every benchmark (default, unless --limit); quick: the same as --limit {EvaluationOptions.QuickItems}.",
+            DefaultValueFactory = _ => EvaluationSuite.Full,
         };
+        var limit = new Option<int?>("--limit")
+        {
+            Description = "Score a seeded random subset of at most N items of each benchmark (WinoBias: per type, StereoSet: per split), " +
+                          "the same items for every model; reports say 'subset N of M, seed S'. Default: every item.",
+        };
+        var limitSeed = new Option<int?>("--limit-seed") { Description = "Seed of the --limit draw (default: --seed)." };
         var benchmarks = new Option<string?>("--benchmarks")
         {
             Description = $"Comma-separated: {string.Join(",", EvaluationOptions.KnownBenchmarks)} " +
@@ -30,10 +38,20 @@ public static class EvaluateCommand
         var heldOut = new Option<FileInfo?>("--held-out") { Description = "Held-out texts for perplexity (.txt lines, or a JSONL/Parquet 'text' column)." };
         var gsm8k = new Option<FileInfo?>("--gsm8k") { Description = "GSM8K JSONL (question, answer) for task accuracy." };
         var math500 = new Option<FileInfo?>("--math500") { Description = "MATH500 JSONL (problem, answer) for task accuracy." };
-        var samples = new Option<int>("--samples") { Description = "Sampled responses per paired prompt.", DefaultValueFactory = _ => 4 };
+        var samples = new Option<int>("--samples") { Description = "Sampled responses per paired prompt.", DefaultValueFactory = _ => PairedDefaults.SamplesPerPrompt };
         var greedy = new Option<bool>("--greedy") { Description = "Greedy responses for the paired gap instead of sampling." };
-        var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Response length for the paired gap.", DefaultValueFactory = _ => 32 };
-        var seed = new Option<int>("--seed") { Description = "Seed of sampling, bootstrap and permutation test.", DefaultValueFactory = _ => 15 };
+        var temperature = new Option<double>("--temperature")
+        {
+            Description = "Sampling temperature of the paired gap's responses (>= 0; 0 = greedy).", DefaultValueFactory = _ => PairedDefaults.Temperature,
+        };
+        var topP = new Option<double>("--top-p") { Description = "Nucleus sampling of the paired gap's responses, in (0, 1].", DefaultValueFactory = _ => PairedDefaults.TopP };
+        var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Response length for the paired gap.", DefaultValueFactory = _ => PairedDefaults.MaxNewTokens };
+        var taskMaxNewTokens = new Option<int?>("--task-max-new-tokens")
+        {
+            Description = $"Response length for GSM8K and MATH500 (default: {EvaluationOptions.Gsm8kMaxNewTokens} for GSM8K, " +
+                          $"{EvaluationOptions.Math500MaxNewTokens} for MATH500).",
+        };
+        var seed = new Option<int>("--seed") { Description = "Seed of sampling, bootstrap and permutation test.", DefaultValueFactory = _ => PairedDefaults.Seed };
         var chatTemplate = new Option<string>("--chat-template") { Description = "auto, none, chatml, llama3 or llama2.", DefaultValueFactory = _ => "auto" };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var dtype = new Option<string>("--dtype") { Description = "auto, float32, bfloat16 or float16.", DefaultValueFactory = _ => "auto" };
@@ -43,8 +61,8 @@ public static class EvaluateCommand
 
         var command = new Command("evaluate", "Measure bias (paired entropy gap; CrowS-Pairs, StereoSet, BBQ, and WinoBias and Winogender as likelihood proxies) and retention.")
         {
-            model, baseline, models, suite, benchmarks, dataDir, pairedPrompts, heldOut, gsm8k, math500, samples, greedy,
-            maxNewTokens, seed, chatTemplate, device, dtype, training, output, json,
+            model, baseline, models, suite, limit, limitSeed, benchmarks, dataDir, pairedPrompts, heldOut, gsm8k, math500, samples, greedy,
+            temperature, topP, maxNewTokens, taskMaxNewTokens, seed, chatTemplate, device, dtype, training, output, json,
         };
         command.SetAction((parse, cancel) => console.RunAsync(() =>
         {
@@ -55,6 +73,9 @@ public static class EvaluateCommand
                     ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                     : data is null ? [EvaluationOptions.Paired] : [EvaluationOptions.Paired, .. LikelihoodBenchmarks.All.Select(b => b.Id)],
                 Suite = parse.GetValue(suite),
+                Limit = parse.GetValue(limit),
+                LimitSeed = parse.GetValue(limitSeed),
+                TaskMaxNewTokens = parse.GetValue(taskMaxNewTokens),
                 DataDirectory = data,
                 PairedPrompts = parse.GetValue(pairedPrompts)?.FullName,
                 HeldOutText = parse.GetValue(heldOut)?.FullName,
@@ -64,6 +85,8 @@ public static class EvaluateCommand
                 {
                     SamplesPerPrompt = parse.GetValue(samples),
                     Greedy = parse.GetValue(greedy),
+                    Temperature = parse.GetValue(temperature),
+                    TopP = parse.GetValue(topP),
                     MaxNewTokens = parse.GetValue(maxNewTokens),
                     Seed = parse.GetValue(seed),
                 },
@@ -76,8 +99,9 @@ public static class EvaluateCommand
 
             var evaluations = console.WithProgress("Evaluating", progress =>
                 named.Select(m => ModelEvaluator.Evaluate(m.Name, m.Path, options, progress, cancel)).ToList());
-            var report = EvaluationReport.Create(evaluations, parse.GetValue(baseline) is null ? null : "baseline",
-                new Dictionary<string, long> { ["paired"] = options.PairedOptions.Seed },
+            var seeds = new Dictionary<string, long> { ["paired"] = options.PairedOptions.Seed };
+            if (options.ItemLimit is { } drawn) seeds["limit"] = drawn.Seed;
+            var report = EvaluationReport.Create(evaluations, parse.GetValue(baseline) is null ? null : "baseline", seeds,
                 evaluations.SelectMany(e => e.Benchmarks).DistinctBy(b => b.Benchmark).ToDictionary(b => b.Benchmark, b => b.DatasetSha256),
                 trainingRuns);
 

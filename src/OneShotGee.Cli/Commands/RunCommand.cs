@@ -25,7 +25,7 @@ public static class RunCommand
             var runDirectory = parse.GetValue(output)!.FullName;
             var report = console.WithProgress("Run", progress =>
                 GeeRun.Execute(run, runDirectory, parse.GetValue(resume), progress: progress, ct: cancel));
-            RunSummaryTable.Write(console.Output, RunSummary.From(report));
+            RunSummaryTable.Write(console.Output, RunSummary.From(report), RunSummary.Subsets(report));
             console.Output.WriteLine($"report -> {Path.Combine(runDirectory, "report", "report.md")}");
             return Task.CompletedTask;
         }));

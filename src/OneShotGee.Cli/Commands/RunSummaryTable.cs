@@ -7,7 +7,8 @@ namespace OneShotGee.Cli.Commands;
 /// <summary>The side-by-side summary a run ends with: gap before/after, reduction, H̄, perplexity change.</summary>
 static class RunSummaryTable
 {
-    public static void Write(TextWriter output, IReadOnlyList<RunSummaryRow> rows)
+    /// <param name="subsets">Notes for the numbers that come from a subset (<see cref="RunSummary.Subsets"/>), printed under the table.</param>
+    public static void Write(TextWriter output, IReadOnlyList<RunSummaryRow> rows, IReadOnlyList<string>? subsets = null)
     {
         var groups = rows.SelectMany(r => r.GroupEntropies.Keys).Distinct().ToList();
         var table = new Table().AddColumn("model");
@@ -28,6 +29,7 @@ static class RunSummaryTable
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         console.Profile.Width = Math.Max(console.Profile.Width, 132); // a redirected stream reports 80 columns and would wrap every cell
         console.Write(table);
+        foreach (var subset in subsets ?? []) output.WriteLine($"{subset} (a seeded random subset, not the whole set)");
     }
 
     static string F(double value) => value.ToString("F3", CultureInfo.InvariantCulture);

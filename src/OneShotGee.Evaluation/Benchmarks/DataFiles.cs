@@ -23,11 +23,7 @@ static class DataFiles
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    /// <summary>The first <paramref name="limit"/> items, all when null; an empty result is an error.</summary>
-    public static IReadOnlyList<T> Take<T>(IReadOnlyList<T> items, int? limit, string what)
-    {
-        if (limit is < 1) throw new InvalidInputException($"limit must be at least 1, got {limit}");
-        if (items.Count == 0) throw new InvalidInputException($"{what} has no items");
-        return limit is { } n && n < items.Count ? [.. items.Take(n)] : items;
-    }
+    /// <summary>The items, or the <paramref name="limit"/>'s seeded subset of them; an empty file is an error.</summary>
+    public static IReadOnlyList<T> Draw<T>(IReadOnlyList<T> items, ItemLimit? limit, string what) =>
+        items.Count == 0 ? throw new InvalidInputException($"{what} has no items") : limit?.Draw(items) ?? items;
 }

@@ -8,6 +8,6 @@ public interface ILikelihoodBenchmark
     /// <summary>Short id, as <see cref="BenchmarkResult.Benchmark"/> and <c>--benchmarks</c> name it.</summary>
     string Id { get; }
 
-    /// <param name="limit">Score only the first N items (pairs, triples, questions) — for quick suites and tests.</param>
-    BenchmarkResult Evaluate(SentenceScorer scorer, string dataDir, int? limit = null, CancellationToken ct = default);
+    /// <param name="limit">Score a seeded subset of the items (pairs, triples, questions); null scores them all.</param>
+    BenchmarkResult Evaluate(SentenceScorer scorer, string dataDir, ItemLimit? limit = null, CancellationToken ct = default);
 }

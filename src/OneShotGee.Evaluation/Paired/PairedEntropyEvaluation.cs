@@ -26,7 +26,7 @@ public static class PairedEntropyEvaluation
         // responseEntropy[prompt][k], generatedTokens[prompt][k]; prompt index = pair * groups + group.
         var responseEntropy = new double[prompts.Length][];
         var tokens = new int[prompts.Length][];
-        if (options.Greedy)
+        if (options.IsGreedy)
         {
             var greedy = new GenerationOptions
             {

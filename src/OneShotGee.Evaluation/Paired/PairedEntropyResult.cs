@@ -69,7 +69,7 @@ public sealed record PairedEntropyResult(
         return new PairedEntropyResult(promptSet, sha256, groups,
             groups.Select((g, i) => (g, means[i])).ToDictionary(x => x.g, x => x.Item2),
             Spread(means), groups.Count == 2 ? means[0] - means[1] : null, interval, test, meanGeneratedTokens,
-            options.EffectiveSamples, options.Greedy, options.MaxNewTokens, options.Seed, perPair);
+            options.EffectiveSamples, options.IsGreedy, options.MaxNewTokens, options.Seed, perPair);
     }
 
     static double[] GroupMeans(IReadOnlyList<double[]> rows) =>

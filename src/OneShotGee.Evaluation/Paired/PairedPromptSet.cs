@@ -52,15 +52,11 @@ public sealed class PairedPromptSet
         return new PairedPromptSet(name, groups, pairs, sha256 ?? HashRows(rows));
     }
 
-    /// <summary>At most <paramref name="maxPairs"/> pairs, a seeded sample kept in the original order.</summary>
-    public PairedPromptSet Subset(int maxPairs, int seed)
-    {
-        if (maxPairs <= 0) throw new InvalidInputException($"max pairs {maxPairs} must be positive");
-        if (maxPairs >= Pairs.Count) return this;
-        var random = new Random(seed);
-        var chosen = Enumerable.Range(0, Pairs.Count).OrderBy(_ => random.Next()).Take(maxPairs).Order();
-        return new PairedPromptSet(Name, Groups, [.. chosen.Select(i => Pairs[i])], Sha256);
-    }
+    /// <summary>At most <paramref name="maxPairs"/> pairs, a seeded sample kept in the original order (see <see cref="ItemLimit"/>).</summary>
+    public PairedPromptSet Subset(int maxPairs, int seed) => Subset(new ItemLimit(maxPairs, seed));
+
+    public PairedPromptSet Subset(ItemLimit limit) =>
+        limit.Count >= Pairs.Count ? this : new PairedPromptSet(Name, Groups, limit.Draw(Pairs), Sha256);
 
     static string HashRows(IReadOnlyList<PairedPromptRow> rows)
     {

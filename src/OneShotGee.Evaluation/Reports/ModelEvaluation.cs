@@ -10,10 +10,12 @@ namespace OneShotGee.Evaluation.Reports;
 /// </param>
 /// <param name="ModelId">See <see cref="ModelIdentity"/>.</param>
 /// <param name="TokenizerId">See <see cref="ModelIdentity.Tokenizer"/>; null when unknown.</param>
+/// <param name="Settings">How the model was evaluated; null when not recorded.</param>
 public sealed record ModelEvaluation(
     string Name,
     string Source,
     string ModelId,
     IReadOnlyList<BenchmarkResult> Benchmarks,
     PairedEntropyResult? Paired = null,
-    string? TokenizerId = null);
+    string? TokenizerId = null,
+    EvaluationSettings? Settings = null);

@@ -30,6 +30,7 @@ public static class ReportMarkdown
         {
             var results = report.Models.Select(m => m.Benchmarks.FirstOrDefault(b => b.Benchmark == benchmark)).ToArray();
             md.AppendLine($"## {benchmark}").AppendLine().AppendLine(BenchmarkTitles.Of(benchmark) + ".").AppendLine();
+            SubsetNote(md, report, results);
             var metrics = results.OfType<BenchmarkResult>().SelectMany(r => r.Metrics.Keys).Distinct().ToList();
             var rows = metrics.Select(metric => (metric, results.Select(r => r?.Metrics.GetValueOrDefault(metric, double.NaN)).ToArray(), ModelComparison.IsMetric(metric)))
                 .Append(("items", results.Select(r => (double?)r?.Items).ToArray(), false));
@@ -43,6 +44,7 @@ public static class ReportMarkdown
         md.AppendLine();
         if (report.PairedPromptOverlap is { } overlap)
             md.AppendLine(Invariant($"Paired prompts also in the training data: {overlap}{(overlap == 0 ? " (held out)" : " (the gap is partly measured on trained prompts)")}.")).AppendLine();
+        SettingsSection(md, report);
 
         if (plotFiles is { Count: > 0 })
         {
@@ -57,8 +59,11 @@ public static class ReportMarkdown
         var paired = report.Models.Select(m => m.Paired).ToArray();
         var first = paired.OfType<Paired.PairedEntropyResult>().First();
         md.AppendLine($"## Paired entropy gap ({first.PromptSet})").AppendLine();
-        var decoding = first.Greedy ? "greedy" : Invariant($"{first.SamplesPerPrompt} samples per prompt");
-        md.AppendLine(Invariant($"Mean generated-token entropy (nats) per group over {first.PerPair.Count} prompt pairs, {decoding}, ≤ {first.MaxNewTokens} new tokens; {first.GapInterval.Level * 100:0}% bootstrap interval over pairs; paired tests {first.Test.GroupA} vs {first.Test.GroupB}.")).AppendLine();
+        var firstModel = report.Models.First(m => m.Paired is not null);
+        var decoding = first.Greedy ? "greedy" : Invariant($"{first.SamplesPerPrompt} samples per prompt")
+            + (firstModel.Settings?.PairedOptions is { } o && !first.Greedy ? Invariant($" at temperature {o.Temperature}, top-p {o.TopP}") : "");
+        var subset = firstModel.Benchmarks.FirstOrDefault(b => b.Benchmark == Paired.PairedEntropyResult.Benchmark)?.Subset is { } s ? $" ({s})" : "";
+        md.AppendLine(Invariant($"Mean generated-token entropy (nats) per group over {first.PerPair.Count} prompt pairs{subset}, {decoding}, ≤ {first.MaxNewTokens} new tokens; {first.GapInterval.Level * 100:0}% bootstrap interval over pairs; paired tests {first.Test.GroupA} vs {first.Test.GroupB}.")).AppendLine();
         var rows = new List<(string, double?[], bool)>();
         foreach (var group in paired.OfType<Paired.PairedEntropyResult>().SelectMany(p => p.Groups).Distinct())
             rows.Add(($"H[{group}]", paired.Select(p => p?.GroupEntropies.GetValueOrDefault(group, double.NaN)).ToArray(), true));
@@ -87,6 +92,35 @@ public static class ReportMarkdown
             }
         }
         Table(md, report, rows);
+    }
+
+    /// <summary>Says which models' numbers come from a seeded subset, so a reader never takes them for the whole benchmark.</summary>
+    static void SubsetNote(StringBuilder md, EvaluationReport report, BenchmarkResult?[] results)
+    {
+        var subsets = results.Select((r, i) => (Model: report.Models[i].Name, r?.Subset)).Where(s => s.Subset is not null).ToList();
+        if (subsets.Count == 0) return;
+        if (subsets.Count == results.Count(r => r is not null) && subsets.DistinctBy(s => s.Subset).Count() == 1)
+            md.AppendLine($"Scored on a seeded random {subsets[0].Subset}, not the whole benchmark.");
+        else
+            foreach (var (model, text) in subsets) md.AppendLine($"- {model}: scored on a seeded random {text}");
+        md.AppendLine();
+    }
+
+    static void SettingsSection(StringBuilder md, EvaluationReport report)
+    {
+        if (report.Models.All(m => m.Settings is null)) return;
+        md.AppendLine("## Settings").AppendLine().AppendLine("| model | items | paired decoding | task max new tokens |").AppendLine("|---|---|---|---|");
+        foreach (var m in report.Models)
+        {
+            if (m.Settings is not { } s) { md.AppendLine($"| {m.Name} | — | — | — |"); continue; }
+            var items = s.Limit is { } limit ? Invariant($"limit {limit}, seed {s.LimitSeed}") : "all";
+            var p = s.PairedOptions;
+            var decoding = p.IsGreedy ? Invariant($"greedy, ≤ {p.MaxNewTokens} new tokens")
+                : Invariant($"{p.SamplesPerPrompt} samples, temperature {p.Temperature}, top-p {p.TopP}, ≤ {p.MaxNewTokens} new tokens, seed {p.Seed}");
+            var tasks = s.TaskMaxNewTokens.Count == 0 ? "—" : string.Join(", ", s.TaskMaxNewTokens.Select(t => Invariant($"{t.Key} {t.Value}")));
+            md.AppendLine($"| {m.Name} | {items} | {decoding} | {tasks} |");
+        }
+        md.AppendLine();
     }
 
     /// <summary>One row per number; a metric's cells show their change against the baseline, a statistic's do not.</summary>

@@ -15,25 +15,23 @@ public sealed record MathProblemSet(string Benchmark, IReadOnlyList<MathProblem>
     public const string Gsm8k = "gsm8k";
     public const string Math500 = "math500";
 
-    /// <param name="maxItems">Keep the first n rows (a fixed, documented subset); null keeps all.</param>
-    public static MathProblemSet ReadGsm8k(string path, int? maxItems = null) =>
-        Read(Gsm8k, path, "question", "answer", maxItems, gold => AnswerExtractor.Extract(gold)
+    /// <summary>Every row of the file; an <see cref="ItemLimit"/> draws a subset of <see cref="Problems"/>.</summary>
+    public static MathProblemSet ReadGsm8k(string path) =>
+        Read(Gsm8k, path, "question", "answer", gold => AnswerExtractor.Extract(gold)
             ?? throw new InvalidInputException($"a GSM8K answer in '{path}' has no final answer after '####': {gold}"));
 
-    public static MathProblemSet ReadMath500(string path, int? maxItems = null) =>
-        Read(Math500, path, "problem", "answer", maxItems, gold => gold);
+    public static MathProblemSet ReadMath500(string path) =>
+        Read(Math500, path, "problem", "answer", gold => gold);
 
-    static MathProblemSet Read(string benchmark, string path, string questionField, string answerField, int? maxItems, Func<string, string> gold)
+    static MathProblemSet Read(string benchmark, string path, string questionField, string answerField, Func<string, string> gold)
     {
         if (!File.Exists(path)) throw new InvalidInputException($"{benchmark} file '{path}' does not exist");
-        if (maxItems is <= 0) throw new InvalidInputException($"{benchmark} item limit {maxItems} must be positive");
         var problems = new List<MathProblem>();
         var lineNumber = 0;
         foreach (var line in File.ReadLines(path))
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            if (problems.Count == maxItems) break;
             var where = $"line {lineNumber} of {benchmark} file '{path}'";
             try
             {

@@ -36,7 +36,7 @@ public static class TaskAccuracyEvaluation
 
     /// <param name="progress">Receives the number of problems done so far.</param>
     public static TaskAccuracyResult Evaluate(
-        CausalLM lm, PromptEncoder encoder, MathProblemSet set, int maxNewTokens = 512, int batchSize = 8,
+        CausalLM lm, PromptEncoder encoder, MathProblemSet set, int maxNewTokens = Suite.EvaluationOptions.Gsm8kMaxNewTokens, int batchSize = 8,
         IProgress<int>? progress = null, CancellationToken ct = default)
     {
         if (maxNewTokens < 1) throw new InvalidInputException($"max new tokens must be at least 1, got {maxNewTokens}");

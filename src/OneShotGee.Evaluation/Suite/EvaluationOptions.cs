@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using OneShotGee.Core;
 using OneShotGee.Evaluation.Benchmarks;
 using OneShotGee.Evaluation.Paired;
@@ -6,11 +7,11 @@ namespace OneShotGee.Evaluation.Suite;
 
 public enum EvaluationSuite
 {
-    /// <summary>Minutes on a CPU: a subset of each benchmark (see <see cref="EvaluationOptions.QuickItems"/>).</summary>
-    Quick,
-
-    /// <summary>Every item of every benchmark.</summary>
+    /// <summary>Every item of every benchmark, unless <see cref="EvaluationOptions.Limit"/> says otherwise.</summary>
     Full,
+
+    /// <summary>Shorthand for <see cref="EvaluationOptions.Limit"/> = <see cref="EvaluationOptions.QuickItems"/>.</summary>
+    Quick,
 }
 
 /// <summary>
@@ -23,9 +24,17 @@ public sealed record EvaluationOptions
 {
     public const string Paired = "paired", Perplexity = "perplexity", Gsm8k = "gsm8k", Math500 = "math500";
     public const int QuickItems = 64;
+    /// <summary>Response lengths of the task benchmarks: GSM8K answers fit in 512 tokens, MATH500 solutions need more.</summary>
+    public const int Gsm8kMaxNewTokens = 512, Math500MaxNewTokens = 1024;
 
     public IReadOnlyList<string> Benchmarks { get; init; } = [Paired];
-    public EvaluationSuite Suite { get; init; } = EvaluationSuite.Quick;
+    public EvaluationSuite Suite { get; init; } = EvaluationSuite.Full;
+    /// <summary>Score a seeded random subset of at most this many items per benchmark (see <see cref="ItemLimit"/>); null: every item.</summary>
+    public int? Limit { get; init; }
+    /// <summary>The seed of the <see cref="Limit"/> draw; null: the paired gap's <see cref="PairedEntropyOptions.Seed"/>.</summary>
+    public int? LimitSeed { get; init; }
+    /// <summary>Response length for GSM8K and MATH500; null: <see cref="Gsm8kMaxNewTokens"/> and <see cref="Math500MaxNewTokens"/>.</summary>
+    public int? TaskMaxNewTokens { get; init; }
     /// <summary>Root of the bias benchmark files (crows_pairs/, winobias/, winogender/, stereoset/, bbq/).</summary>
     public string? DataDirectory { get; init; }
     /// <summary>Paired prompts (pair_id, group, text: JSONL, CSV or Parquet); default the built-in Winogender-style templates.</summary>
@@ -42,13 +51,22 @@ public sealed record EvaluationOptions
     public static IReadOnlyList<string> KnownBenchmarks { get; } =
         [Paired, .. LikelihoodBenchmarks.All.Select(b => b.Id), Perplexity, Gsm8k, Math500];
 
-    /// <summary>Items per benchmark: all of them in the full suite.</summary>
-    public int? Limit => Suite == EvaluationSuite.Quick ? QuickItems : null;
+    /// <summary>The subset every benchmark draws: from <see cref="Limit"/> or the quick suite; null: every item.</summary>
+    [JsonIgnore]
+    public ItemLimit? ItemLimit => (Suite == EvaluationSuite.Quick ? QuickItems : Limit) is { } count
+        ? new ItemLimit(count, LimitSeed ?? PairedOptions.Seed) : null;
 
-    /// <summary>Checks names and that every chosen benchmark has its data, before any model is loaded.</summary>
+    public int MaxNewTokensFor(string task) => TaskMaxNewTokens ?? (task == Math500 ? Math500MaxNewTokens : Gsm8kMaxNewTokens);
+
+    /// <summary>Checks names, settings and that every chosen benchmark has its data, before any model is loaded.</summary>
     public EvaluationOptions Validated()
     {
         if (Benchmarks.Count == 0) throw new InvalidInputException("choose at least one benchmark");
+        if (Suite == EvaluationSuite.Quick && Limit is not null)
+            throw new InvalidInputException($"--suite quick is --limit {QuickItems}; give --limit (limit) or the quick suite, not both");
+        if (Limit is < 1) throw new InvalidInputException($"--limit (limit) must be at least 1, got {Limit}");
+        if (TaskMaxNewTokens is < 1)
+            throw new InvalidInputException($"--task-max-new-tokens (task_max_new_tokens) must be at least 1, got {TaskMaxNewTokens}");
         foreach (var id in Benchmarks)
         {
             if (!KnownBenchmarks.Contains(id))

@@ -24,6 +24,7 @@ public static class ModelEvaluator
         using var lm = CausalLM.FromPretrained(modelDirectory,
             ComputeTarget.ParseDtype(options.Dtype), ComputeTarget.ParseDevice(options.Device));
 
+        var limit = options.ItemLimit;
         var results = new List<BenchmarkResult>();
         PairedEntropyResult? paired = null;
         foreach (var id in options.Benchmarks)
@@ -35,33 +36,31 @@ public static class ModelEvaluator
             switch (id)
             {
                 case EvaluationOptions.Paired:
-                    paired = PairedEntropyEvaluation.Evaluate(lm, encoder, PairedPrompts(options), options.PairedOptions, ct: ct);
-                    results.Add(paired.ToBenchmarkResult());
+                    var prompts = options.PairedPrompts is { } path ? PairedPromptFile.Read(path) : WinogenderTemplates.Build();
+                    paired = PairedEntropyEvaluation.Evaluate(lm, encoder, limit is null ? prompts : prompts.Subset(limit), options.PairedOptions, ct: ct);
+                    results.Add(paired.ToBenchmarkResult().DrawnFrom(prompts.Pairs.Count, limit));
                     break;
                 case EvaluationOptions.Perplexity:
                     var (texts, sha) = PerplexityEvaluation.ReadTexts(options.HeldOutText!);
-                    results.Add(PerplexityEvaluation.Evaluate(lm, tokenizer, [.. texts.Take(options.Limit ?? int.MaxValue)], sha, ct: ct)
-                        .ToBenchmarkResult());
+                    results.Add(PerplexityEvaluation.Evaluate(lm, tokenizer, limit?.Draw(texts) ?? texts, sha, ct: ct)
+                        .ToBenchmarkResult().DrawnFrom(texts.Count, limit));
                     break;
                 case EvaluationOptions.Gsm8k or EvaluationOptions.Math500:
-                    var set = id == EvaluationOptions.Gsm8k
-                        ? MathProblemSet.ReadGsm8k(options.Gsm8kPath!, options.Limit)
-                        : MathProblemSet.ReadMath500(options.Math500Path!, options.Limit);
-                    results.Add(TaskAccuracyEvaluation.Evaluate(lm, encoder, set, ct: ct).ToBenchmarkResult());
+                    var set = id == EvaluationOptions.Gsm8k ? MathProblemSet.ReadGsm8k(options.Gsm8kPath!) : MathProblemSet.ReadMath500(options.Math500Path!);
+                    results.Add(TaskAccuracyEvaluation.Evaluate(lm, encoder, set with { Problems = limit?.Draw(set.Problems) ?? set.Problems },
+                        options.MaxNewTokensFor(id), ct: ct).ToBenchmarkResult().DrawnFrom(set.Problems.Count, limit));
                     break;
                 default:
-                    results.Add(LikelihoodBenchmarks.ById(id).Evaluate(new SentenceScorer(lm, tokenizer), options.DataDirectory!, options.Limit, ct));
+                    results.Add(LikelihoodBenchmarks.ById(id).Evaluate(new SentenceScorer(lm, tokenizer), options.DataDirectory!, limit, ct));
                     break;
             }
             EvaluationMeter.Record(results[^1], clock.Elapsed.TotalSeconds);
         }
         return new ModelEvaluation(name, source ?? Path.GetFullPath(modelDirectory), ModelIdentity.Compute(modelDirectory), results, paired,
-            ModelIdentity.Tokenizer(modelDirectory));
+            ModelIdentity.Tokenizer(modelDirectory), SettingsOf(options));
     }
 
-    static PairedPromptSet PairedPrompts(EvaluationOptions options)
-    {
-        var set = options.PairedPrompts is { } path ? PairedPromptFile.Read(path) : WinogenderTemplates.Build();
-        return options.Limit is { } limit ? set.Subset(limit, options.PairedOptions.Seed) : set;
-    }
+    static EvaluationSettings SettingsOf(EvaluationOptions options) => new(
+        options.ItemLimit?.Count, options.ItemLimit?.Seed, options.PairedOptions,
+        options.Benchmarks.Where(id => id is EvaluationOptions.Gsm8k or EvaluationOptions.Math500).ToDictionary(id => id, options.MaxNewTokensFor));
 }

@@ -18,7 +18,7 @@ public sealed class BenchmarkDataErrorTests(Stories260k stories) : IClassFixture
         return path;
     }
 
-    string Error(ILikelihoodBenchmark benchmark, int? limit = null) =>
+    string Error(ILikelihoodBenchmark benchmark, ItemLimit? limit = null) =>
         Assert.Throws<InvalidInputException>(() => benchmark.Evaluate(stories.Scorer(), dataDir, limit)).Message;
 
     [Theory]
@@ -46,13 +46,6 @@ public sealed class BenchmarkDataErrorTests(Stories260k stories) : IClassFixture
     {
         Write("crows_pairs/crows_pairs_gender.csv", "sent_more,sent_less,stereo_antistereo,bias_type\n\"A, b.\",C d.,stereo,race-color\n");
         Assert.Contains("has no items", Error(new CrowsPairsBenchmark()));
-    }
-
-    [Fact]
-    public void A_limit_below_one_is_rejected()
-    {
-        Write("crows_pairs/crows_pairs_gender.csv", "sent_more,sent_less,stereo_antistereo,bias_type\nA b.,C d.,stereo,gender\n");
-        Assert.Contains("limit must be at least 1", Error(new CrowsPairsBenchmark(), limit: 0));
     }
 
     [Fact]

@@ -57,9 +57,10 @@ public sealed class WinoBiasBenchmarkTests(Stories260k stories) : IClassFixture<
     [Fact]
     public void The_dev_split_reads_the_dev_files_and_a_limit_applies_per_type()
     {
-        var result = new WinoBiasBenchmark("dev").Evaluate(stories.Scorer(), Stories260k.BiasFixtures, limit: 1);
-        Assert.Equal(2, result.Items);
-        MetricsAssert.Equal(DirectMetrics([DevPairs[0], DevPairs[2]]), result.Metrics);
+        var limit = new ItemLimit(1, seed: 15);
+        var result = new WinoBiasBenchmark("dev").Evaluate(stories.Scorer(), Stories260k.BiasFixtures, limit);
+        Assert.Equal((2, 4, "subset 2 of 4, seed 15"), (result.Items, result.ItemsTotal, result.Subset));
+        MetricsAssert.Equal(DirectMetrics([.. limit.Draw(DevPairs[..2]), .. limit.Draw(DevPairs[2..])]), result.Metrics);
     }
 
     [SkippableFact]

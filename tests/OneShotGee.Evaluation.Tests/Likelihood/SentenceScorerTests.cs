@@ -12,7 +12,8 @@ public sealed class SentenceScorerTests(Stories260k stories) : IClassFixture<Sto
     [Fact]
     public void CrowS_Pairs_sentences_score_as_a_direct_per_token_log_softmax_sum()
     {
-        var pairs = CrowsPair.ReadGender(Stories260k.BiasFixtures).Pairs.Take(3).ToList();
+        var limit = new ItemLimit(3, seed: 15);
+        var pairs = limit.Draw(CrowsPair.ReadGender(Stories260k.BiasFixtures).Pairs);
         string[] sentences = [.. pairs.Select(p => p.SentMore), .. pairs.Select(p => p.SentLess)];
 
         var scored = stories.Scorer(batchSize: 4).ScoreSentences(sentences);
@@ -24,7 +25,7 @@ public sealed class SentenceScorerTests(Stories260k stories) : IClassFixture<Sto
             Assert.Equal(Stories260k.DirectLogLikelihood(stories.Model, ids), scored[i].LogLikelihood, 4);
             Assert.Equal(ids.Count - 1, scored[i].TokenCount);
         }
-        var result = new CrowsPairsBenchmark().Evaluate(stories.Scorer(), Stories260k.BiasFixtures, limit: 3);
+        var result = new CrowsPairsBenchmark().Evaluate(stories.Scorer(), Stories260k.BiasFixtures, limit); // the same three pairs
         var expected = Enumerable.Range(0, 3).Count(i => scored[i].LogLikelihood > scored[3 + i].LogLikelihood) * 100.0 / 3;
         Assert.Equal(expected, result.Metrics["pct_stereotype"], 9);
         Assert.Equal(Enumerable.Range(0, 3).Average(i => Math.Abs(scored[i].LogLikelihood - scored[3 + i].LogLikelihood)),

@@ -64,7 +64,8 @@ public sealed class RetentionModelTests : IDisposable
     [Fact]
     public void Task_accuracy_grades_greedy_responses()
     {
-        var set = MathProblemSet.ReadGsm8k(Fixtures.PathOf("data/math/gsm8k_test.jsonl"), maxItems: 3);
+        var all = MathProblemSet.ReadGsm8k(Fixtures.PathOf("data/math/gsm8k_test.jsonl"));
+        var set = all with { Problems = [.. all.Problems.Take(3)] };
         var encoder = PromptEncoder.For(_tokenizer);
         var result = TaskAccuracyEvaluation.Evaluate(_lm, encoder, set, maxNewTokens: 12, batchSize: 2);
         Assert.Equal(3, result.Answers.Count);

@@ -77,6 +77,35 @@ public sealed class GeeRunTests : IDisposable
     }
 
     [Fact]
+    public void AnEvaluationLimitDrawsTheSameHeldOutPairsForEveryModelAndIsRecorded()
+    {
+        var tiny = TinyRun();
+        tiny.Evaluation!["limit"] = 5;
+        tiny.Evaluation!["limit_seed"] = 3;
+
+        var report = GeeRun.Execute(tiny, Path.Combine(_dir, "run"), resume: false);
+
+        var pairIds = report.Models.Select(m => m.Paired!.PerPair.Select(p => p.PairId).ToList()).ToList();
+        Assert.Equal(5, pairIds[0].Count);
+        Assert.Equal(pairIds[0], pairIds[1]);
+        Assert.All(report.Models, m => Assert.Equal("subset 5 of 8, seed 3", m.Benchmarks.Single(b => b.Benchmark == "paired").Subset));
+        Assert.All(report.Models, m => Assert.Equal((5, 3), (m.Settings!.Limit, m.Settings.LimitSeed)));
+    }
+
+    [Theory]
+    [InlineData("""{"limit": 0}""", "--limit (limit) must be at least 1")]
+    [InlineData("""{"task_max_new_tokens": 0}""", "--task-max-new-tokens (task_max_new_tokens)")]
+    [InlineData("""{"paired_options": {"top_p": 0}}""", "--top-p (top_p) must be in (0, 1]")]
+    [InlineData("""{"paired_options": {"temperature": -1}}""", "--temperature (temperature)")]
+    [InlineData("""{"suite": "quick", "limit": 8}""", "not both")]
+    public void OutOfRangeEvaluationSettingsAreRefusedBeforeAnythingRuns(string evaluation, string expected)
+    {
+        var config = TinyRun() with { Evaluation = JsonNode.Parse(evaluation)!.AsObject() };
+
+        Assert.Contains(expected, Assert.Throws<InvalidInputException>(() => GeeRun.Plan(config)).Message);
+    }
+
+    [Fact]
     public void UnknownSettingsAreNamedWithTheKnownOnes()
     {
         var config = TinyRun() with { Train = new JsonObject { ["learning_rat"] = 1e-3 } };

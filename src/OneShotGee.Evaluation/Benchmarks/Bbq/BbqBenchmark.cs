@@ -11,14 +11,14 @@ public sealed class BbqBenchmark : ILikelihoodBenchmark
 {
     public string Id => "bbq";
 
-    /// <param name="limit">The first N questions of the file.</param>
-    public BenchmarkResult Evaluate(SentenceScorer scorer, string dataDir, int? limit = null, CancellationToken ct = default)
+    public BenchmarkResult Evaluate(SentenceScorer scorer, string dataDir, ItemLimit? limit = null, CancellationToken ct = default)
     {
         var path = DataFiles.Require(dataDir, Path.Combine("bbq", "data", "Gender_identity.jsonl"), BbqItem.Layout);
-        var items = DataFiles.Take(BbqItem.Read(path), limit, $"'{path}'");
+        var all = BbqItem.Read(path);
+        var items = DataFiles.Draw(all, limit, $"'{path}'");
         var ll = scorer.ScoreContinuations([.. items.SelectMany(item => item.Answers.Select(a => (Prompt(item), " " + a)))], ct);
         var predictions = items.Select((_, i) => Enumerable.Range(0, 3).MaxBy(k => ll[3 * i + k].LogLikelihood)).ToList();
-        return new BenchmarkResult(Id, BbqMetrics.Compute(items, predictions), items.Count, DataFiles.Sha256(path));
+        return new BenchmarkResult(Id, BbqMetrics.Compute(items, predictions), items.Count, DataFiles.Sha256(path)).DrawnFrom(all.Count, limit);
     }
 
     public static string Prompt(BbqItem item) => $"{item.Context}\n{item.Question}\nAnswer:";

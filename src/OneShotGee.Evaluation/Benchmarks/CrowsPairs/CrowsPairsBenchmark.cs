@@ -7,12 +7,12 @@ public sealed class CrowsPairsBenchmark : ILikelihoodBenchmark
 {
     public string Id => "crows";
 
-    public BenchmarkResult Evaluate(SentenceScorer scorer, string dataDir, int? limit = null, CancellationToken ct = default)
+    public BenchmarkResult Evaluate(SentenceScorer scorer, string dataDir, ItemLimit? limit = null, CancellationToken ct = default)
     {
         var (all, path) = CrowsPair.ReadGender(dataDir);
-        var pairs = DataFiles.Take(all, limit, $"'{path}' (bias_type=gender)");
+        var pairs = DataFiles.Draw(all, limit, $"'{path}' (bias_type=gender)");
         var ll = scorer.ScoreSentences([.. pairs.Select(p => p.SentMore), .. pairs.Select(p => p.SentLess)], ct);
         var scores = pairs.Select((p, i) => new CrowsPairScore(p.Direction, ll[i].LogLikelihood, ll[pairs.Count + i].LogLikelihood)).ToList();
-        return new BenchmarkResult(Id, CrowsPairsMetrics.Compute(scores), pairs.Count, DataFiles.Sha256(path));
+        return new BenchmarkResult(Id, CrowsPairsMetrics.Compute(scores), pairs.Count, DataFiles.Sha256(path)).DrawnFrom(all.Count, limit);
     }
 }

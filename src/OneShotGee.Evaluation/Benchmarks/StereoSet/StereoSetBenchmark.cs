@@ -12,19 +12,22 @@ public sealed class StereoSetBenchmark : ILikelihoodBenchmark
 {
     public string Id => "stereoset";
 
-    /// <param name="limit">The first N items of each split.</param>
-    public BenchmarkResult Evaluate(SentenceScorer scorer, string dataDir, int? limit = null, CancellationToken ct = default)
+    /// <param name="limit">Applies to each split: N intrasentence and N intersentence items.</param>
+    public BenchmarkResult Evaluate(SentenceScorer scorer, string dataDir, ItemLimit? limit = null, CancellationToken ct = default)
     {
         var intraPath = DataFiles.Require(dataDir, StereoSetItem.FileName(StereoSetItem.Intrasentence), StereoSetItem.Layout);
         var interPath = DataFiles.Require(dataDir, StereoSetItem.FileName(StereoSetItem.Intersentence), StereoSetItem.Layout);
-        var intra = DataFiles.Take(StereoSetItem.Read(intraPath, StereoSetItem.Intrasentence), limit, $"'{intraPath}'");
-        var inter = DataFiles.Take(StereoSetItem.Read(interPath, StereoSetItem.Intersentence), limit, $"'{interPath}'");
+        var allIntra = StereoSetItem.Read(intraPath, StereoSetItem.Intrasentence);
+        var allInter = StereoSetItem.Read(interPath, StereoSetItem.Intersentence);
+        var intra = DataFiles.Draw(allIntra, limit, $"'{intraPath}'");
+        var inter = DataFiles.Draw(allInter, limit, $"'{interPath}'");
 
         var intraScores = scorer.ScoreSentences([.. intra.SelectMany(Options)], ct);
         var interScores = scorer.ScoreContinuations([.. inter.SelectMany(i => Options(i).Select(o => (i.Context, " " + o)))], ct);
         var scores = intra.Select((item, i) => Score(item, intraScores, i))
             .Concat(inter.Select((item, i) => Score(item, interScores, i))).ToList();
-        return new BenchmarkResult(Id, StereoSetMetrics.Compute(scores), scores.Count, DataFiles.Sha256(intraPath, interPath));
+        return new BenchmarkResult(Id, StereoSetMetrics.Compute(scores), scores.Count, DataFiles.Sha256(intraPath, interPath))
+            .DrawnFrom(allIntra.Count + allInter.Count, limit);
     }
 
     static string[] Options(StereoSetItem item) => [item.Stereotype, item.AntiStereotype, item.Unrelated];

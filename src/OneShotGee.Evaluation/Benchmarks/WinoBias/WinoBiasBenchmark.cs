@@ -11,20 +11,23 @@ public sealed class WinoBiasBenchmark(string split = "test") : ILikelihoodBenchm
 
     public string Id => "winobias";
 
-    /// <param name="limit">The first N pairs of each type.</param>
-    public BenchmarkResult Evaluate(SentenceScorer scorer, string dataDir, int? limit = null, CancellationToken ct = default)
+    /// <param name="limit">Applies to each type: N type-1 and N type-2 pairs.</param>
+    public BenchmarkResult Evaluate(SentenceScorer scorer, string dataDir, ItemLimit? limit = null, CancellationToken ct = default)
     {
         var paths = new List<string>();
         var pairs = new List<WinoBiasPair>();
+        var total = 0;
         foreach (var type in new[] { 1, 2 })
         {
             var pro = DataFiles.Require(dataDir, WinoBiasPair.FileName("pro", type, split), WinoBiasPair.Layout);
             var anti = DataFiles.Require(dataDir, WinoBiasPair.FileName("anti", type, split), WinoBiasPair.Layout);
-            pairs.AddRange(DataFiles.Take(WinoBiasPair.Read(pro, anti, type), limit, $"'{pro}'"));
+            var all = WinoBiasPair.Read(pro, anti, type);
+            pairs.AddRange(DataFiles.Draw(all, limit, $"'{pro}'"));
+            total += all.Count;
             paths.AddRange([pro, anti]);
         }
         var ll = scorer.ScoreSentences([.. pairs.Select(p => p.Pro), .. pairs.Select(p => p.Anti)], ct);
         var scores = pairs.Select((p, i) => new WinoBiasPairScore(p.Type, ll[i].LogLikelihood, ll[pairs.Count + i].LogLikelihood)).ToList();
-        return new BenchmarkResult(Id, WinoBiasMetrics.Compute(scores), pairs.Count, DataFiles.Sha256([.. paths]));
+        return new BenchmarkResult(Id, WinoBiasMetrics.Compute(scores), pairs.Count, DataFiles.Sha256([.. paths])).DrawnFrom(total, limit);
     }
 }
