@@ -151,6 +151,21 @@ public class ClusterBehaviourTests
             }
     }
 
+    // Finding 3. daprd moves an event to the subscription's dead-letter topic (gee-runs-dead, RunsApi) only once the
+    // inbound policy gives up (pkg/runtime/subscription/subscription.go): the pubsub inbound retry must be finite.
+    [SkippableFact]
+    public void PubSubInboundRetriesEndSoFailedEventsReachTheDeadLetterTopic()
+    {
+        foreach (var (where, docs) in LocalAndCluster())
+        {
+            var resiliency = docs.OfKind("Resiliency").Single();
+            var retry = resiliency.Text("spec.targets.components.pubsub.inbound.retry") ?? throw new Xunit.Sdk.XunitException($"{where}: pubsub has no inbound retry");
+            var maxRetries = int.Parse(resiliency.Text($"spec.policies.retries.{retry}.maxRetries") ?? "-1");
+            Assert.InRange(maxRetries, 1, 10);
+        }
+        Assert.Equal("gee-runs-dead", OneShotGee.Orchestrator.Apis.RunsApi.DeadLetterTopic);
+    }
+
     // Finding 12. libtorch sizes its thread pool from OMP_NUM_THREADS (else the node's cores); the Downward API gives the
     // container's CPU limit, rounded up to whole cores with divisor 1.
     [SkippableTheory]
