@@ -1,4 +1,5 @@
 using OneShotGee.Core;
+using OneShotGee.Orchestrator.Workflows;
 using OneShotGee.Pipeline.Config;
 
 namespace OneShotGee.Orchestrator;
@@ -31,6 +32,9 @@ public sealed record RunsOptions
     /// <summary>How often the runs in each status are counted for the <c>oneshotgee_runs_in_status</c> gauge.</summary>
     public TimeSpan CensusInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How the run workflow retries its steps (<c>Runs:StepRetries:Local</c>, <c>:CrossApp</c>, <c>:Training</c>).</summary>
+    public StepRetries StepRetries { get; init; } = new();
+
     public string RecordsDirectory => Path.Combine(Root, "records");
 
     public RunsOptions Validated()
@@ -41,6 +45,7 @@ public sealed record RunsOptions
             throw new InvalidInputException($"{Section}:SidecarTimeout is {SidecarTimeout}; use a positive time span, e.g. 00:00:15");
         if (CensusInterval <= TimeSpan.Zero)
             throw new InvalidInputException($"{Section}:CensusInterval is {CensusInterval}; use a positive time span, e.g. 00:00:30");
+        StepRetries.Validated($"{Section}:{StepRetries.Section}");
         return this;
     }
 }

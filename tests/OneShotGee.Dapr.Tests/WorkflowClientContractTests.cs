@@ -51,6 +51,8 @@ public sealed class WorkflowClientContractTests : IAsyncLifetime
         using var json = JsonDocument.Parse(started.Input);
         Assert.Equal("bias-7", json.RootElement.GetProperty("runId").GetString());
         Assert.Equal("{\"model\":\"demo\"}", json.RootElement.GetProperty("configJson").GetString());
+        // The scheduler adds Runs:StepRetries, so replays of the run use the policies it started with.
+        Assert.Equal(new StepRetries().CrossApp.MaxAttempts, json.RootElement.GetProperty("retries").GetProperty("crossApp").GetProperty("maxAttempts").GetInt32());
     }
 
     [Fact]

@@ -32,13 +32,14 @@ public class ConsistencyTests
     public void LocalComponentsAreScopedToAppsTyeRuns()
     {
         var components = LocalResources("Component");
-        Assert.Equal(["artifacts", "pubsub", "statestore"], components.Keys.Order());
+        Assert.Equal(["actorstate", "artifacts", "pubsub", "statestore"], components.Keys.Order());
         foreach (var (name, component) in components)
             Assert.All(component.Strings("scopes"), scope => Assert.Contains(scope, Apps.Select(a => a.Id)));
-        Assert.Equal(Apps.Select(a => a.Id).Order(), components["statestore"].Strings("scopes").Order());
+        Assert.Equal(Apps.Select(a => a.Id).Order(), components["actorstate"].Strings("scopes").Order()); // every app hosts workflow actors
+        Assert.Equal(["orchestrator"], components["statestore"].Strings("scopes")); // run records
         Assert.Equal(["dataprep", "evaluator", "trainer"], components["artifacts"].Strings("scopes").Order()); // the workers move artifacts
         Assert.Equal(["orchestrator"], components["pubsub"].Strings("scopes"));
-        Assert.Contains(components["statestore"].List("spec.metadata"), m => m.Text("name") == "actorStateStore" && m.Text("value") == "true");
+        Assert.Contains(components["actorstate"].List("spec.metadata"), m => m.Text("name") == "actorStateStore" && m.Text("value") == "true");
     }
 
     [Fact]
@@ -63,7 +64,7 @@ public class ConsistencyTests
                 Assert.Equal(component.Strings("scopes").Order(), cluster.Strings("scopes").Order());
                 Assert.Equal(component.Text("spec.type")!.Split('.')[0], cluster.Text("spec.type")!.Split('.')[0]);
             }
-            Assert.Contains(rendered.Named("Component", "statestore").List("spec.metadata"), m => m.Text("name") == "actorStateStore" && m.Text("value") == "true");
+            Assert.Contains(rendered.Named("Component", "actorstate").List("spec.metadata"), m => m.Text("name") == "actorStateStore" && m.Text("value") == "true");
             var resiliency = LocalResources("Resiliency").Single().Value;
             Assert.Equal(Serialize(resiliency.At("spec")), Serialize(rendered.Named("Resiliency", resiliency.Text("metadata.name")!).At("spec")));
             Assert.Equal(LocalResources("Configuration").Keys, rendered.OfKind("Configuration").Select(c => c.Text("metadata.name")!));

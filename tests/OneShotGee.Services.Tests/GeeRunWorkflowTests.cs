@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Dapr.Workflow;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using OneShotGee.Orchestrator;
 using OneShotGee.Orchestrator.Workflows;
 using OneShotGee.Pipeline.Artifacts;
 using OneShotGee.Pipeline.Config;
@@ -114,7 +116,7 @@ public sealed class GeeRunWorkflowTests
     }
 
     [Fact]
-    public async Task Training_gets_more_retries_than_the_short_steps()
+    public async Task Cross_app_steps_retry_for_minutes_training_slower_still_and_local_activities_briefly()
     {
         var context = new RecordingWorkflowContext((a, i) => Answer(a, i));
         await new GeeRunWorkflow().RunAsync(context, Input);
@@ -122,9 +124,37 @@ public sealed class GeeRunWorkflowTests
         foreach (var (_, input, options) in context.Calls)
         {
             var isTraining = input is StepRequest { Step: var step } && step.StartsWith("train-");
-            Assert.Equal(isTraining ? 5 : 3, options?.RetryPolicy?.MaxNumberOfAttempts);
-            Assert.Equal(isTraining ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(5), options?.RetryPolicy?.FirstRetryInterval);
+            var crossApp = options?.TargetAppId is not null;
+            Assert.Equal(isTraining ? 5 : crossApp ? 8 : 3, options?.RetryPolicy?.MaxNumberOfAttempts);
+            Assert.Equal(isTraining ? TimeSpan.FromSeconds(30) : crossApp ? TimeSpan.FromSeconds(15) : TimeSpan.FromSeconds(5), options?.RetryPolicy?.FirstRetryInterval);
         }
+        // A trainer pod on a fresh GPU node pulls a multi-GB CUDA image before it answers: minutes, not the old ~15 s.
+        var retries = new StepRetries();
+        Assert.True(retries.CrossApp.Span() >= TimeSpan.FromMinutes(5), $"cross-app retries span {retries.CrossApp.Span()}");
+        Assert.True(retries.Training.Span() >= TimeSpan.FromMinutes(5), $"training retries span {retries.Training.Span()}");
+        Assert.True(retries.Local.Span() < retries.CrossApp.Span());
+        Assert.Equal(TimeSpan.FromSeconds(15), retries.Local.Span()); // 5 s, then 10 s
+    }
+
+    [Fact]
+    public async Task Step_retries_come_from_the_Runs_StepRetries_settings()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Runs:StepRetries:CrossApp:MaxAttempts"] = "12",
+            ["Runs:StepRetries:CrossApp:FirstInterval"] = "00:00:20",
+            ["Runs:StepRetries:Local:MaxAttempts"] = "2",
+        }).Build();
+        var options = configuration.GetSection(RunsOptions.Section).Get<RunsOptions>()!.Validated();
+        var context = new RecordingWorkflowContext((a, i) => Answer(a, i));
+        await new GeeRunWorkflow().RunAsync(context, Input with { Retries = options.StepRetries });
+
+        var resolve = context.Calls.First(c => c.Options?.TargetAppId is not null);
+        Assert.Equal(12, resolve.Options!.RetryPolicy!.MaxNumberOfAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(20), resolve.Options.RetryPolicy.FirstRetryInterval);
+        Assert.All(context.Calls.Where(c => c.Options?.TargetAppId is null), c => Assert.Equal(2, c.Options!.RetryPolicy!.MaxNumberOfAttempts));
+        Assert.Throws<OneShotGee.Core.InvalidInputException>(() =>
+            (new RunsOptions { StepRetries = new StepRetries { CrossApp = new StepRetry { MaxAttempts = 0 } } }).Validated());
     }
 
     [Fact]

@@ -170,6 +170,8 @@ public sealed class OrchestratorEndpointTests
         Assert.Equal("gee-runs", subscription.GetProperty("topic").GetString());
         Assert.Equal("pubsub", subscription.GetProperty("pubsubName").GetString());
         Assert.Equal("runs/events", subscription.GetProperty("route").GetString());
+        // An event that keeps failing ends there after the inbound retries, not redelivered every minute for ever.
+        Assert.Equal("gee-runs-dead", subscription.GetProperty("deadLetterTopic").GetString());
     }
 
     [Fact]

@@ -14,6 +14,13 @@ namespace OneShotGee.Orchestrator.Apis;
 public static class RunsApi
 {
     public const string PubSub = "pubsub", Topic = "gee-runs";
+
+    /// <summary>
+    /// Where daprd moves a <c>gee-runs</c> event whose delivery still fails once the component's inbound retries are
+    /// spent (dapr pkg/runtime/subscription/subscription.go, route.DeadLetterTopic), instead of redelivering it for ever.
+    /// Nobody subscribes to it here; <c>maxLenApprox</c> on the component bounds it.
+    /// </summary>
+    public const string DeadLetterTopic = "gee-runs-dead";
     public const int DefaultLimit = 20, MaxLimit = 100;
 
     public static WebApplication MapRunsApi(this WebApplication app)
@@ -24,7 +31,7 @@ public static class RunsApi
         runs.MapPost("/", SubmitAsync);
         runs.MapGet("/", ListAsync);
         runs.MapGet("/{runId}", GetAsync);
-        runs.MapPost("/events", OnEventAsync).WithTopic(PubSub, Topic);
+        runs.MapPost("/events", OnEventAsync).WithTopic(new TopicOptions { PubsubName = PubSub, Name = Topic, DeadLetterTopic = DeadLetterTopic });
         return app;
     }
 

@@ -13,11 +13,15 @@ public sealed class DaprRunScheduler(DaprWorkflowClient workflows, RunsOptions o
 {
     TimeSpan SidecarTimeout => options.SidecarTimeout;
 
+    // Each run carries the configured step retry policies (Runs:StepRetries): a workflow cannot take them from
+    // dependency injection (Dapr.Workflow analyzer DAPR1305), and in its input they stay the same on every replay.
     public Task<bool> TryScheduleAsync(GeeRunInput input, CancellationToken ct) =>
-        TryScheduleAsync(nameof(GeeRunWorkflow), input.RunId, input, $"run '{input.RunId}'", ct);
+        TryScheduleAsync(nameof(GeeRunWorkflow), input.RunId, WithRetries(input), $"run '{input.RunId}'", ct);
 
     public Task<bool> TryScheduleSweepAsync(GeeSweepInput input, CancellationToken ct) =>
-        TryScheduleAsync(nameof(GeeSweepWorkflow), input.SweepId, input, $"sweep '{input.SweepId}'", ct);
+        TryScheduleAsync(nameof(GeeSweepWorkflow), input.SweepId, input with { Runs = [.. input.Runs.Select(WithRetries)] }, $"sweep '{input.SweepId}'", ct);
+
+    GeeRunInput WithRetries(GeeRunInput input) => input with { Retries = input.Retries ?? options.StepRetries };
 
     async Task<bool> TryScheduleAsync(string workflow, string instanceId, object input, string what, CancellationToken ct)
     {

@@ -5,8 +5,11 @@ namespace OneShotGee.Orchestrator.Workflows;
 // Everything the workflow passes is small: the run config (a few KiB) and artifact references, never payloads,
 // so each dispatch stays far below the sidecar's 4 MiB body limit. Steps travel as Pipeline.Remote.StepRequest.
 
-/// <summary>The workflow's input; <see cref="RunId"/> is also its instance id.</summary>
-public sealed record GeeRunInput(string RunId, string ConfigJson);
+/// <summary>
+/// The workflow's input; <see cref="RunId"/> is also its instance id. <see cref="Retries"/>: the step retry policies
+/// (<c>Runs:StepRetries</c>) the scheduler put in, so replays see the same ones; null: the defaults.
+/// </summary>
+public sealed record GeeRunInput(string RunId, string ConfigJson, StepRetries? Retries = null);
 
 /// <summary>The finished run: every artifact by the time the report was written.</summary>
 public sealed record GeeRunResult(string RunId, IReadOnlyList<ArtifactRef> Artifacts);
