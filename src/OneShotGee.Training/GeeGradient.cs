@@ -2,6 +2,7 @@ using System.Diagnostics;
 using OneShotGee.Core.Gee;
 using OneShotGee.Data;
 using OneShotGee.Modeling.Llama;
+using OneShotGee.Modeling.Lora;
 using static TorchSharp.torch;
 
 namespace OneShotGee.Training;
@@ -27,10 +28,11 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
         var rollouts = microBatches.Select((rows, k) => sampler.Sample(lm, rows, step, k)).ToList();
         sampling.Stop();
         var entropies = new List<double>();
-        foreach (var rollout in rollouts)
+        foreach (var (rollout, k) in rollouts.Select((r, k) => (r, k)))
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
+            LoraAdapter.SeedDropout(lm, DropoutSeed(options.Seed, step, k));
             entropies.AddRange(Values(rollout.SampleEntropies(lm, options.Tau)));
         }
         var groups = rollouts.SelectMany(r => r.Groups).ToList();
@@ -40,9 +42,10 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
         metrics.EnsureFinite();
 
         var offset = 0;
-        foreach (var rollout in rollouts)
+        foreach (var (rollout, k) in rollouts.Select((r, k) => (r, k)))
         {
             using var scope = NewDisposeScope();
+            LoraAdapter.SeedDropout(lm, DropoutSeed(options.Seed, step, k));
             var h = rollout.SampleEntropies(lm, options.Tau);
             TwoPassGee.SurrogateLoss(h, coefficients[offset..(offset + rollout.Groups.Count)]).backward();
             offset += rollout.Groups.Count;
@@ -65,6 +68,7 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
             var rollout = sampler.Sample(lm, microBatches[k], step, k);
             sampling += Stopwatch.GetElapsedTime(started);
             using var scope = NewDisposeScope();
+            LoraAdapter.SeedDropout(lm, DropoutSeed(options.Seed, step, k));
             var h = rollout.SampleEntropies(lm, options.Tau);
             var values = Values(h);
             var lambda = annealer.Next(GroupEntropyStatistics.Of(values, rollout.Groups, gee.Groups).EntropyGap);
@@ -82,6 +86,12 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
             parts.Average(m => m.Lambda), whole.MissingGroups);
         return new(combined, tokens, sampling.TotalSeconds);
     }
+
+    /// <summary>
+    /// The LoRA dropout seed of micro-batch k's entropy pass at a step, from (seed, step, micro-batch) as the sampling
+    /// seed is but on its own stream (negative): both passes of two-pass GEE, and a resumed run, draw the same masks.
+    /// </summary>
+    public static long DropoutSeed(int seed, int step, int microBatchIndex) => SeedSequence.Derive(seed, step, -(microBatchIndex + 1L));
 
     static double[] Values(Tensor h) => h.detach().to(ScalarType.Float64).cpu().data<double>().ToArray();
 }

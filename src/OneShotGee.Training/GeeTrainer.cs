@@ -30,11 +30,13 @@ public sealed class GeeTrainer : IDisposable
     readonly GeeGradient gradient;
     readonly ClippedAdamW optimizer;
     readonly IReadOnlyList<(string Name, Parameter Weight)> trainable;
+    readonly IReadOnlyDictionary<string, string> trajectory;
     int checkpointedStep;
 
-    GeeTrainer(TrainOptions options, PreparedDataset data, CausalLM lm, ModelTokenizer tokenizer, TrainerState? resumed)
+    GeeTrainer(TrainOptions options, PreparedDataset data, CausalLM lm, ModelTokenizer tokenizer, TrainerState? resumed,
+        IReadOnlyDictionary<string, string> trajectory)
     {
-        (this.options, Model) = (options, lm);
+        (this.options, Model, this.trajectory) = (options, lm, trajectory);
         var gee = options.GeeOptions(data.Groups);
         batches = new PairBatchSampler(data.Rows, data.Groups, options.Seed, resumed?.DataCursor ?? 0);
         annealer = new LambdaAnnealer(gee);
@@ -62,15 +64,16 @@ public sealed class GeeTrainer : IDisposable
         TrainingCheckpoint.RemoveUnfinished(options.OutputPath);
         var resumeDir = options.Resume is { } resume ? TrainingCheckpoint.Resolve(resume, options.OutputPath) : null;
         var state = resumeDir is null ? null : TrainerState.Read(resumeDir);
-        state?.EnsureContinues(options);
         if (!Directory.Exists(options.ModelPath))
             throw new InvalidInputException($"--model '{options.ModelPath}' is not a directory");
+        var trajectory = TrajectoryOptions.Of(options);
+        state?.EnsureContinues(options, trajectory, resumeDir!);
 
         var tokenizer = ModelTokenizer.FromDirectory(options.ModelPath);
         var lm = LoadModel(options, resumeDir);
         try
         {
-            var trainer = new GeeTrainer(options, data, lm, tokenizer, state);
+            var trainer = new GeeTrainer(options, data, lm, tokenizer, state, trajectory);
             if (resumeDir is not null) trainer.optimizer.Load(Path.Combine(resumeDir, TrainingCheckpoint.OptimizerFile));
             DropMetricsAfter(Path.Combine(options.OutputPath, MetricsFile), trainer.Step);
             return trainer;
@@ -200,7 +203,7 @@ public sealed class GeeTrainer : IDisposable
     {
         var saveClock = Stopwatch.StartNew();
         var checkpoint = TrainingCheckpoint.Save(options.OutputPath, Model, optimizer,
-            new TrainerState(Step, batches.Cursor, annealer.InitialGap, options.Seed, options.EffectiveBatch, options.MicroBatch));
+            new TrainerState(Step, batches.Cursor, annealer.InitialGap, trajectory));
         TrainingMeter.RecordCheckpoint(checkpoint, saveClock.Elapsed.TotalSeconds);
         checkpointedStep = Step;
     }

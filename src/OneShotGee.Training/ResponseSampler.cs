@@ -15,7 +15,7 @@ public sealed class ResponseSampler(PromptEncoder prompts, TrainOptions options)
         TopP = options.TopP,
         RepetitionPenalty = options.RepetitionPenalty,
         MaxNewTokens = options.MaxNewTokens,
-        EosTokenIds = prompts.Tokenizer.EosIds.ToHashSet(),
+        EosTokenIds = prompts.StopIds,
     };
 
     /// <summary>

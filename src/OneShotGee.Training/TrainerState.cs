@@ -7,16 +7,14 @@ namespace OneShotGee.Training;
 /// <summary>
 /// <c>trainer_state.json</c> of a checkpoint: what, besides the weights and the optimizer state, an exact resume
 /// needs. No generator state: sampling seeds derive from (seed, step, micro-batch) and the data order from
-/// (seed, epoch) and <see cref="DataCursor"/>. The batch layout and seed are kept to refuse a resume that would
-/// not continue the same run.
+/// (seed, epoch) and <see cref="DataCursor"/>. <see cref="Options"/> records everything that shapes the trajectory
+/// (<see cref="TrajectoryOptions"/>), to refuse a resume that would not continue the same run.
 /// </summary>
 public sealed record TrainerState(
     [property: JsonPropertyName("step")] int Step,
     [property: JsonPropertyName("data_cursor")] long DataCursor,
     [property: JsonPropertyName("anneal_initial_gap")] double? AnnealInitialGap,
-    [property: JsonPropertyName("seed")] int Seed,
-    [property: JsonPropertyName("effective_batch")] int EffectiveBatch,
-    [property: JsonPropertyName("micro_batch")] int MicroBatch)
+    [property: JsonPropertyName("options")] IReadOnlyDictionary<string, string>? Options)
 {
     public const string FileName = "trainer_state.json";
 
@@ -40,17 +38,18 @@ public sealed record TrainerState(
         }
     }
 
-    /// <summary>Throws naming the option when <paramref name="options"/> would not continue this run.</summary>
-    public void EnsureContinues(TrainOptions options)
+    /// <summary>
+    /// Throws naming each option whose value differs from the checkpoint's (<paramref name="trajectory"/>: the run's
+    /// <see cref="TrajectoryOptions.Of"/>), or when the checkpoint is not before --max-steps. A checkpoint written
+    /// before the options were recorded is refused: nothing would show that the resume continues the same run.
+    /// </summary>
+    public void EnsureContinues(TrainOptions options, IReadOnlyDictionary<string, string> trajectory, string directory)
     {
-        void Same(int saved, int given, string option)
-        {
-            if (saved != given)
-                throw new InvalidInputException($"--resume: the checkpoint was trained with {option} {saved}, not {given}");
-        }
-        Same(Seed, options.Seed, "--seed");
-        Same(EffectiveBatch, options.EffectiveBatch, "--effective-batch");
-        Same(MicroBatch, options.MicroBatch, "--micro-batch");
+        if (Options is null)
+            throw new InvalidInputException(
+                $"--resume '{directory}': its {FileName} records no training options (written by an older version), so a resume " +
+                "cannot check that it continues the same run; start a new run under another --out");
+        TrajectoryOptions.EnsureSame(Options, trajectory);
         if (Step >= options.MaxSteps)
             throw new InvalidInputException($"--resume: the checkpoint is at step {Step}, not before --max-steps {options.MaxSteps}");
     }

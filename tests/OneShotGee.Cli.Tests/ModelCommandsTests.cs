@@ -39,6 +39,43 @@ public class ModelCommandsTests
     }
 
     [Fact]
+    public async Task GenerateStopsAtTheChatTemplatesEndOfTurnWhenTheEosIsAnotherToken()
+    {
+        const int EndOfText = 151643, ImEnd = 151645;
+        using var dir = new TempDirectory();
+        // A base-style tiny Qwen2 (eos <|endoftext|> everywhere, ChatML template kept) whose lm_head makes <|im_end|>
+        // the greedy first token of the ChatML prompt: its row is twice that of the token the model would choose.
+        var prompt = Modeling.Tokenization.PromptEncoder.For(Modeling.Tokenization.ModelTokenizer.FromDirectory(TinyQwen)).Encode("Hello");
+        using (var lm = Modeling.Llama.CausalLM.FromPretrained(TinyQwen))
+        using (TorchSharp.torch.no_grad())
+        {
+            var first = Modeling.Generation.TokenGenerator.Generate(lm, [prompt], new() { MaxNewTokens = 1 })[0].GeneratedIds[0];
+            var head = lm.get_parameter("lm_head.weight")!;
+            head[ImEnd].copy_(head[first] * 2);
+            lm.SavePretrained(dir.Path);
+        }
+        File.Delete(dir.File("generation_config.json"));
+        foreach (var (file, key) in new[] { ("config.json", "eos_token_id"), ("tokenizer_config.json", "eos_token") })
+        {
+            var source = File.Exists(dir.File(file)) ? dir.File(file) : Path.Combine(TinyQwen, file);
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(source))!;
+            json[key] = key == "eos_token" ? "<|endoftext|>" : EndOfText;
+            dir.Write(file, json.ToJsonString());
+        }
+        Assert.True(File.Exists(dir.File("tokenizer.json")), "SavePretrained copies the tokenizer");
+
+        var result = await CliRunner.RunAsync("generate", "--model", dir.Path, "--prompt", "Hello",
+            "--temperature", "0", "--max-new-tokens", "6", "--json");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var output = JsonDocument.Parse(result.Output);
+        Assert.Equal(prompt, Ints(output.RootElement.GetProperty("prompt_ids")));
+        Assert.Equal([ImEnd], Ints(output.RootElement.GetProperty("generated_ids")));
+        Assert.Equal("eos", output.RootElement.GetProperty("stop_reason").GetString());
+        Assert.Equal("", output.RootElement.GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task TokenizeGivesTheRunCPromptIdsWithBos()
     {
         var reference = StoriesCase("The doctor said that he");

@@ -75,4 +75,20 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--lambda", result.Error);
     }
+
+    [Fact]
+    public async Task ResumingWithADifferentLambdaExitsWithTwoNamingOldAndNew()
+    {
+        PrepareStep.Run(new PrepareOptions(DataPath, Synthetic: 16));
+        string[] run = ["train", "--model", Stories260k, "--data", DataPath, "--out", OutDir, "--effective-batch", "4",
+            "--micro-batch", "2", "--max-new-tokens", "4", "--save-steps", "1", "--device", "cpu"];
+        var first = await CliRunner.RunAsync([.. run, "--max-steps", "1"]);
+        Assert.True(first.ExitCode == 0, first.Error);
+
+        var resumed = await CliRunner.RunAsync([.. run, "--max-steps", "2", "--lambda", "1", "--resume", "latest"]);
+
+        Assert.Equal(2, resumed.ExitCode);
+        Assert.Contains("lambda 3 → 1", resumed.Error);
+        Assert.False(Directory.Exists(Path.Combine(OutDir, "checkpoint-2")));
+    }
 }

@@ -33,15 +33,15 @@ public sealed class GeeGradientTests : IDisposable
 
     Dictionary<string, Tensor> TakeGradients()
     {
-        var grads = lm.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
+        var grads = lm.named_parameters().Where(p => p.parameter.requires_grad).ToDictionary(p => p.name, p => p.parameter.grad!.clone());
         foreach (var p in lm.parameters()) p.grad = null;
         return grads;
     }
 
-    static void AssertClose(Dictionary<string, Tensor> expected, Dictionary<string, Tensor> actual)
+    static void AssertClose(Dictionary<string, Tensor> expected, Dictionary<string, Tensor> actual, double atol = 1e-7)
     {
         foreach (var (name, e) in expected)
-            Assert.True(actual[name].allclose(e, rtol: 1e-4, atol: 1e-7), $"{name}: max diff {(actual[name] - e).abs().max().item<float>()}");
+            Assert.True(actual[name].allclose(e, rtol: 1e-4, atol: atol), $"{name}: max diff {(actual[name] - e).abs().max().item<float>()}");
     }
 
     [Fact]
@@ -60,6 +60,41 @@ public sealed class GeeGradientTests : IDisposable
         Assert.Equal(metrics.Loss, result.Gee.Loss, 5);
         Assert.Equal(metrics.EntropyGap, result.Gee.EntropyGap, 5);
         Assert.Equal(4 * options.MaxNewTokens, result.GeneratedTokens);
+    }
+
+    [Fact]
+    public void TwoPassWithLoraDropoutAccumulatesTheGradientOfTheWholeBatchLoss()
+    {
+        var lora = new Modeling.Lora.LoraOptions(rank: 4, alpha: 8, dropout: 0.3);
+        Modeling.Lora.LoraAdapter.Apply(lm, lora, seed: 15);
+        // A nonzero B, so that dropout on the adapter input changes the entropies and their gradient w.r.t. A.
+        using (no_grad())
+            foreach (var (_, projection) in Modeling.Lora.LoraAdapter.Branches(lm)) projection.Lora!.lora_B.weight.normal_(0, 0.5);
+        lm.train();
+        new GeeGradient(sampler, options, gee, new LambdaAnnealer(gee)).Accumulate(lm, microBatches, step: 1);
+        var twoPass = TakeGradients();
+
+        // Reference: one graph over the whole batch, micro-batch k's dropout masks drawn from its (seed, step, k) generator.
+        Tensor WholeBatchLoss(bool seeded)
+        {
+            var rollouts = microBatches.Select((rows, k) => sampler.Sample(lm, rows, step: 1, k)).ToList();
+            var h = cat(rollouts.Select((r, k) =>
+            {
+                if (seeded) Modeling.Lora.LoraAdapter.SeedDropout(lm, GeeGradient.DropoutSeed(options.Seed, step: 1, k));
+                return r.SampleEntropies(lm, options.Tau);
+            }).ToList());
+            return new GroupEntropyEqualizationLoss(gee).Forward(h, [.. rollouts.SelectMany(r => r.Groups)], step: 1).Loss;
+        }
+        WholeBatchLoss(seeded: true).backward();
+        // Float32 rounding of sums in another order, relative to the largest gradient (B ~ N(0, 0.5) makes them large).
+        var largest = twoPass.Values.Max(g => g.abs().max().item<float>());
+        AssertClose(TakeGradients(), twoPass, atol: 1e-6 * largest);
+
+        // Dropout is on: masks from other seeds give another gradient.
+        Modeling.Lora.LoraAdapter.SeedDropout(lm, 12345);
+        WholeBatchLoss(seeded: false).backward();
+        var otherMasks = TakeGradients();
+        Assert.Contains(twoPass, g => g.Key.Contains("lora_A") && !otherMasks[g.Key].allclose(g.Value, rtol: 1e-3, atol: 1e-6));
     }
 
     [Fact]

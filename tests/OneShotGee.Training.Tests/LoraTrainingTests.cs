@@ -74,12 +74,33 @@ public sealed class LoraTrainingTests : IDisposable
     }
 
     [Fact]
+    public void LoraResumeWithDropoutIsBitIdenticalToAnUninterruptedRun()
+    {
+        var withDropout = new LoraOptions(rank: 4, alpha: 8, dropout: 0.2);
+        using (var straight = GeeTrainer.Create(LoraOptions("straight") with { Lora = withDropout, MaxSteps = 3, SaveSteps = 1 })) straight.Run();
+        using (var first = GeeTrainer.Create(LoraOptions("split") with { Lora = withDropout, MaxSteps = 1, SaveSteps = 1 })) first.Run();
+        using (var second = GeeTrainer.Create(LoraOptions("split") with { Lora = withDropout, MaxSteps = 3, SaveSteps = 1, Resume = "latest" })) second.Run();
+        using (var noDropout = GeeTrainer.Create(LoraOptions("no-dropout") with { MaxSteps = 3, SaveSteps = 1 })) noDropout.Run();
+
+        using var a = CausalLM.FromPretrained(TrainingRun.ModelPath);
+        using var b = CausalLM.FromPretrained(TrainingRun.ModelPath);
+        using var c = CausalLM.FromPretrained(TrainingRun.ModelPath);
+        LoraAdapter.Load(a, Path.Combine(run.Out("straight"), GeeTrainer.FinalDirectory));
+        LoraAdapter.Load(b, Path.Combine(run.Out("split"), GeeTrainer.FinalDirectory));
+        LoraAdapter.Load(c, Path.Combine(run.Out("no-dropout"), GeeTrainer.FinalDirectory));
+        foreach (var ((name, pa), (_, pb)) in a.named_parameters().Zip(b.named_parameters()))
+            Assert.True(pa.eq(pb).all().item<bool>(), $"{name} differs between the resumed and the uninterrupted run");
+        Assert.Contains(a.named_parameters().Zip(c.named_parameters()),
+            p => p.First.name.Contains("lora_A") && !p.First.parameter.eq(p.Second.parameter).all().item<bool>());
+    }
+
+    [Fact]
     public void ResumingAnAdapterAsAFullModelIsRefused()
     {
         using (var trainer = GeeTrainer.Create(LoraOptions("lora") with { MaxSteps = 1, SaveSteps = 1 })) trainer.Run();
 
         var error = Assert.Throws<InvalidInputException>(() => GeeTrainer.Create(run.Options("lora") with { MaxSteps = 2, Resume = "latest" }));
-        Assert.Contains("LoRA adapter", error.Message);
+        Assert.Contains("lora-rank 4 → none", error.Message);
     }
 
     [Fact]

@@ -37,7 +37,8 @@ public static class GenerateCommand
         command.SetAction((parse, _) => console.RunAsync(() =>
         {
             var tokenizer = model.LoadTokenizer(parse);
-            var promptIds = PromptEncoder.For(tokenizer, parse.GetValue(chatTemplate)!).Encode(parse.GetValue(prompt)!);
+            var encoder = PromptEncoder.For(tokenizer, parse.GetValue(chatTemplate)!);
+            var promptIds = encoder.Encode(parse.GetValue(prompt)!);
             var t = parse.GetValue(temperature);
             var options = new GenerationOptions
             {
@@ -47,13 +48,13 @@ public static class GenerateCommand
                 TopP = parse.GetValue(topP),
                 TopK = parse.GetValue(topK),
                 RepetitionPenalty = parse.GetValue(repetitionPenalty),
-                EosTokenIds = tokenizer.EosIds.ToHashSet(),
+                EosTokenIds = encoder.StopIds,
                 Seed = parse.GetValue(seed),
                 ReturnEntropies = true,
             };
             using var lm = model.LoadModel(parse);
             var sequence = TokenGenerator.Generate(lm, [promptIds], options)[0];
-            var text = tokenizer.Decode(sequence.GeneratedIds, skipSpecialTokens: true);
+            var text = tokenizer.Decode(sequence.ContentIds, skipSpecialTokens: true);
 
             if (parse.GetValue(json))
                 console.WriteJson(new GenerateResult(sequence.PromptIds, sequence.GeneratedIds, text,

@@ -54,7 +54,12 @@ public static class TrainCommand
         {
             Description = "Recompute each decoder layer in backward instead of storing its activations (less memory, ~1/3 more compute).",
         };
-        var resume = new Option<string?>("--resume") { Description = "A checkpoint directory to continue from, or 'latest' under --out." };
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "A checkpoint directory to continue from, or 'latest' under --out. Options that shape the run must match the "
+                + "checkpoint's (exit 2 names each that differs); --max-steps, --save-steps, --out, --merge, --device and "
+                + "--gradient-checkpointing may change.",
+        };
 
         var command = new Command("train", "Fine-tune a model with One-shot GEE: sample, entropy, GEE loss, AdamW.")
         {

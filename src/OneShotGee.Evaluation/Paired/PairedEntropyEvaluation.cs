@@ -20,7 +20,7 @@ public static class PairedEntropyEvaluation
         options.Validate();
         if (set.Pairs.Count == 0) throw new InvalidInputException($"paired prompt set '{set.Name}' has no pairs");
         var prompts = set.Pairs.SelectMany(p => p.Texts).Select(encoder.Encode).ToArray();
-        var stops = GenerationStops.For(encoder.Tokenizer);
+        var stops = encoder.StopIds;
         var groups = set.Groups.Count;
 
         // responseEntropy[prompt][k], generatedTokens[prompt][k]; prompt index = pair * groups + group.

@@ -41,7 +41,7 @@ public static class TaskAccuracyEvaluation
     {
         if (maxNewTokens < 1) throw new InvalidInputException($"max new tokens must be at least 1, got {maxNewTokens}");
         if (batchSize < 1) throw new InvalidInputException($"batch size must be at least 1, got {batchSize}");
-        var options = new GenerationOptions { MaxNewTokens = maxNewTokens, EosTokenIds = GenerationStops.For(encoder.Tokenizer) };
+        var options = new GenerationOptions { MaxNewTokens = maxNewTokens, EosTokenIds = encoder.StopIds };
         var answers = new List<GradedAnswer>(set.Problems.Count);
         foreach (var batch in set.Problems.Chunk(batchSize))
         {
@@ -49,7 +49,7 @@ public static class TaskAccuracyEvaluation
             var outputs = TokenGenerator.Generate(lm, [.. batch.Select(p => encoder.Encode(Prompt(p)))], options);
             for (var i = 0; i < batch.Length; i++)
             {
-                var text = encoder.Tokenizer.Decode(outputs[i].GeneratedIds, skipSpecialTokens: true);
+                var text = encoder.Tokenizer.Decode(outputs[i].ContentIds, skipSpecialTokens: true);
                 var predicted = AnswerExtractor.Extract(text);
                 answers.Add(new GradedAnswer(batch[i].Answer, predicted,
                     AnswerEquivalence.AreEquivalent(predicted, batch[i].Answer), outputs[i].GeneratedIds.Count));

@@ -17,7 +17,10 @@ public sealed record GenerationOptions
     public double TopP { get; init; } = 1.0;
     /// <summary>CTRL-style penalty (Keskar et al. 2019) for tokens already in prompt or output; 1 disables.</summary>
     public double RepetitionPenalty { get; init; } = 1.0;
-    /// <summary>A sequence stops (reason <see cref="StopReason.Eos"/>) after emitting any of these ids; the id is kept.</summary>
+    /// <summary>
+    /// A sequence stops (reason <see cref="StopReason.Eos"/>) after emitting any of these ids; the id is kept. For
+    /// prompts from a <see cref="Tokenization.PromptEncoder"/>, its <see cref="Tokenization.PromptEncoder.StopIds"/>.
+    /// </summary>
     public IReadOnlySet<int> EosTokenIds { get; init; } = new HashSet<int>();
     public long Seed { get; init; }
     /// <summary>Also return, per generated token, the entropy (nats) of the raw model distribution it was drawn from.</summary>

@@ -74,7 +74,7 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor, KvCache?, Tensor>
     public static CausalLM CreateEmpty(ModelConfig config, ScalarType? dtype = null, Device? device = null)
     {
         device ??= CPU;
-        dtype ??= device.type == TorchSharp.DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32;
+        dtype ??= Runtime.ComputeTarget.DefaultDtype(device);
         var lm = new CausalLM(config, dtype.Value, device);
         // The model outlives any dispose scope that is open while it is built.
         foreach (var p in lm.parameters()) p.DetachFromDisposeScope();

@@ -43,6 +43,21 @@ public static class LoraAdapter
         foreach (var p in lm.parameters()) p.requires_grad = true;
     }
 
+    /// <summary>
+    /// Makes LoRA dropout draw from one generator seeded with <paramref name="seed"/>, shared by the adapters in the
+    /// order the forward pass calls them: the same seed before the same forward gives the same masks, so a pass can be
+    /// repeated exactly (two-pass GEE, resume). Does nothing when no adapter has dropout.
+    /// </summary>
+    public static void SeedDropout(CausalLM lm, long seed)
+    {
+        var withDropout = Branches(lm).Select(b => b.Projection.Lora!).Where(l => l.Options.Dropout > 0).ToList();
+        if (withDropout.Count == 0) return;
+        var previous = withDropout[0].DropoutGenerator;
+        var generator = new Generator((ulong)seed, lm.Device);
+        foreach (var branch in withDropout) branch.DropoutGenerator = generator;
+        previous?.Dispose();
+    }
+
     /// <summary>The projections that carry an adapter, by module name (e.g. <c>model.layers.0.self_attn.q_proj</c>).</summary>
     public static IReadOnlyList<(string Name, Linear Projection)> Branches(CausalLM lm) =>
         [.. lm.named_modules().Where(m => m.module is Linear { Lora: not null }).Select(m => (m.name, (Linear)m.module))];

@@ -13,6 +13,9 @@ public sealed class LoraBranch
     public Linear lora_B { get; }
     public LoraOptions Options { get; }
 
+    /// <summary>Where dropout draws its masks (<see cref="LoraAdapter.SeedDropout"/>); null: torch's global generator.</summary>
+    internal Generator? DropoutGenerator { get; set; }
+
     /// <summary>A ~ kaiming-uniform(a = √5), i.e. U(±1/√in), and B = 0, so the update starts at zero (PEFT's default init).</summary>
     public LoraBranch(long inFeatures, long outFeatures, LoraOptions options, Device device, Generator generator)
     {
@@ -36,9 +39,17 @@ public sealed class LoraBranch
     {
         using var scope = NewDisposeScope();
         var h = x.to(ScalarType.Float32);
-        if (training && Options.Dropout > 0) h = nn.functional.dropout(h, Options.Dropout, training: true);
+        if (training && Options.Dropout > 0) h = Dropout(h);
         var update = lora_B.call(lora_A.call(h)).mul(Options.Scaling);
         return (y.to(ScalarType.Float32) + update).to(y.dtype).MoveToOuterDisposeScope();
+    }
+
+    // Inverted dropout as torch's: keep each input with probability 1 − p and scale the kept ones by 1 / (1 − p).
+    Tensor Dropout(Tensor h)
+    {
+        if (DropoutGenerator is null) return nn.functional.dropout(h, Options.Dropout, training: true);
+        var keep = empty_like(h).uniform_(0, 1, DropoutGenerator).ge(Options.Dropout);
+        return h.mul(keep).div(1 - Options.Dropout);
     }
 
     /// <summary>(alpha / r)·B·A [out, in] in float32, the term <see cref="LoraAdapter.Merge"/> folds into W.</summary>

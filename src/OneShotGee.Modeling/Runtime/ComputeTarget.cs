@@ -24,6 +24,10 @@ public static class ComputeTarget
         throw new InvalidInputException($"device '{name}' is unknown; expected one of {string.Join(", ", DeviceNames)} or cuda:N");
     }
 
+    /// <summary>The dtype a model gets on <paramref name="device"/> when none is asked for: float32 on CPU, bfloat16 on CUDA.</summary>
+    public static ScalarType DefaultDtype(Device device) =>
+        device.type == TorchSharp.DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32;
+
     /// <summary>"auto" returns null: the model's default (float32 on CPU, bfloat16 on CUDA).</summary>
     public static ScalarType? ParseDtype(string name) => name switch
     {

@@ -7,6 +7,8 @@ public sealed class ChatMlTemplate(string? defaultSystemPrompt) : ChatTemplate
 {
     public override string Name => "chatml";
 
+    public override string? EndOfTurnToken => "<|im_end|>";
+
     /// <summary>Rendered as the system turn when the conversation has none (Qwen2.5's "You are Qwen, created by Alibaba Cloud. ...").</summary>
     public string? DefaultSystemPrompt { get; } = defaultSystemPrompt;
 

@@ -17,6 +17,13 @@ public abstract partial class ChatTemplate
     public abstract string Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt);
 
     /// <summary>
+    /// The special token that closes a turn (<c>&lt;|im_end|&gt;</c>, <c>&lt;|eot_id|&gt;</c>), or null. A base model
+    /// whose eos is another token (Qwen2.5-Math base: <c>&lt;|endoftext|&gt;</c>) must still stop there, or it writes
+    /// the next turns itself.
+    /// </summary>
+    public virtual string? EndOfTurnToken => null;
+
+    /// <summary>
     /// Chooses a template by name; "auto" detects it from tokenizer_config.json's chat_template by its markers
     /// (<c>&lt;|im_start|&gt;</c>, <c>&lt;|start_header_id|&gt;</c>, <c>[INST]</c>), and no chat_template means none.
     /// </summary>

@@ -12,6 +12,8 @@ public sealed class Llama2ChatTemplate : ChatTemplate
 {
     public override string Name => "llama2";
 
+    public override string? EndOfTurnToken => "</s>";
+
     public override string Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt)
     {
         RequireRoles(messages, Name);

@@ -7,6 +7,8 @@ public sealed class Llama3ChatTemplate : ChatTemplate
 {
     public override string Name => "llama3";
 
+    public override string? EndOfTurnToken => "<|eot_id|>";
+
     public override string Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt)
     {
         RequireRoles(messages, Name);

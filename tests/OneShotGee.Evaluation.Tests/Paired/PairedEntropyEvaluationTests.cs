@@ -29,7 +29,7 @@ public sealed class PairedEntropyEvaluationTests : IDisposable
 
         // Reference: greedy-decode each prompt alone, then teacher-force prompt+response and average the entropies of
         // the positions that predicted the response tokens (the prompt's own positions are left out).
-        var stops = GenerationStops.For(_encoder.Tokenizer);
+        var stops = _encoder.StopIds;
         for (var i = 0; i < set.Pairs.Count; i++)
             for (var g = 0; g < 2; g++)
             {

@@ -68,6 +68,25 @@ public sealed class GradientCheckpointingTests
     }
 
     [Fact]
+    public void Seeded_lora_dropout_replays_its_own_generator_in_the_recompute()
+    {
+        using var lm = CausalLM.CreateRandom(TinyModels.Llama(), seed: 4);
+        LoraAdapter.Apply(lm, new LoraOptions(rank: 4, alpha: 8, dropout: 0.3), seed: 5);
+        LoraFixtures.PerturbB(lm, seed: 6);
+        lm.train();
+
+        LoraAdapter.SeedDropout(lm, 7);
+        var plain = LossAndGrads(lm, checkpointing: false, rngSeed: 1);
+        LoraAdapter.SeedDropout(lm, 7);
+        var checkpointed = LossAndGrads(lm, checkpointing: true, rngSeed: 2); // the global generator plays no part
+
+        Assert.Equal(plain.Loss, checkpointed.Loss);
+        AssertSameGradients(plain.Grads, checkpointed.Grads, tolerance: 1e-6);
+        LoraAdapter.SeedDropout(lm, 8);
+        Assert.NotEqual(plain.Loss, LossAndGrads(lm, checkpointing: true, rngSeed: 1).Loss);
+    }
+
+    [Fact]
     public void Without_grad_or_with_a_cache_the_layers_run_plainly()
     {
         using var lm = CausalLM.CreateRandom(TinyModels.Llama(), seed: 4);
