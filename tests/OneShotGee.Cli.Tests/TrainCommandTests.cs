@@ -68,6 +68,34 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task TheReferenceL2ConventionAtHalfTheLambdaTrainsLikeOurL2()
+    {
+        PrepareStep.Run(new PrepareOptions(DataPath, Synthetic: 8)); // balanced twins: (H_f − H_m)² = 2·Σ_g (H_g − H̄)²
+        async Task<double[]> Losses(string name, params string[] options)
+        {
+            var result = await CliRunner.RunAsync(["train", "--model", Stories260k, "--data", DataPath, "--out", Path.Combine(_dir, name),
+                "--max-steps", "2", "--effective-batch", "4", "--micro-batch", "2", "--max-new-tokens", "4", "--device", "cpu", .. options]);
+            Assert.True(result.ExitCode == 0, result.Error);
+            return [.. File.ReadLines(Path.Combine(_dir, name, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("loss").GetDouble())];
+        }
+
+        var ours = await Losses("ours", "--lambda", "3");
+        var reference = await Losses("reference", "--lambda", "1.5", "--l2-convention", "reference");
+
+        Assert.Equal(2, ours.Length);
+        for (var i = 0; i < ours.Length; i++) Assert.Equal(ours[i], reference[i], 6);
+    }
+
+    [Fact]
+    public async Task TheReferenceConventionWithL1ExitsWithTwo()
+    {
+        var result = await CliRunner.RunAsync("train", "--model", Stories260k, "--data", DataPath, "--out", OutDir, "--l1", "--l2-convention", "reference");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--l2-convention reference", result.Error);
+    }
+
+    [Fact]
     public async Task ANegativeLambdaExitsWithTwoNamingTheOption()
     {
         var result = await CliRunner.RunAsync("train", "--model", Stories260k, "--data", DataPath, "--out", OutDir, "--lambda", "-1");

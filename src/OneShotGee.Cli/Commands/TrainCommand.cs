@@ -29,6 +29,13 @@ public static class TrainCommand
         var tau = Default("--tau", "Temperature τ of the token entropy.", Defaults.Tau);
         var lambda = Default("--lambda", "Weight λ of the group-entropy penalty (0: entropy minimisation only).", Defaults.Lambda);
         var l1 = new Option<bool>("--l1") { Description = "Penalise |H_g − H̄| instead of (H_g − H̄)²." };
+        var l2Convention = new Option<string>("--l2-convention")
+        {
+            Description = "ours: Σ_g (H_g − H̄)² (= gap²/2 for two balanced groups); reference: (H_a − H_b)² as the GEE " +
+                          "reference code, so λ there is λ/2 here. Two groups only.",
+            DefaultValueFactory = _ => "ours",
+        };
+        l2Convention.AcceptOnlyFromAmong("ours", "reference");
         var penaltyOnly = new Option<bool>("--penalty-only") { Description = "Drop the H̄ term; keep only λ·penalty." };
         var autoAnneal = new Option<bool>("--auto-anneal") { Description = "Scale λ by gap_t / gap_0 each step." };
         var groupStats = new Option<GroupStatsMode>("--group-stats")
@@ -64,7 +71,7 @@ public static class TrainCommand
         var command = new Command("train", "Fine-tune a model with One-shot GEE: sample, entropy, GEE loss, AdamW.")
         {
             model, data, output, effectiveBatch, microBatch, temperature, topP, repetitionPenalty, maxNewTokens, tau, lambda,
-            l1, penaltyOnly, autoAnneal, groupStats, lr, weightDecay, maxGradNorm, maxSteps, seed, saveSteps, chatTemplate,
+            l1, l2Convention, penaltyOnly, autoAnneal, groupStats, lr, weightDecay, maxGradNorm, maxSteps, seed, saveSteps, chatTemplate,
             device, dtype, loraRank, loraAlpha, loraDropout, loraTargets, merge, gradientCheckpointing, resume,
         };
         command.SetAction((parse, cancel) => console.RunAsync(() =>
@@ -82,7 +89,7 @@ public static class TrainCommand
                 MaxNewTokens = parse.GetValue(maxNewTokens),
                 Tau = parse.GetValue(tau),
                 Lambda = parse.GetValue(lambda),
-                Penalty = parse.GetValue(l1) ? GeePenalty.L1 : GeePenalty.L2,
+                Penalty = Penalty(parse.GetValue(l1), parse.GetValue(l2Convention)!),
                 PenaltyOnly = parse.GetValue(penaltyOnly),
                 AutoAnneal = parse.GetValue(autoAnneal),
                 GroupStats = parse.GetValue(groupStats),
@@ -110,6 +117,14 @@ public static class TrainCommand
         }));
         return command;
     }
+
+    static GeePenalty Penalty(bool l1, string l2Convention) => (l1, l2Convention) switch
+    {
+        (true, "reference") => throw new InvalidInputException("--l2-convention reference is an L2 penalty; it cannot be combined with --l1"),
+        (true, _) => GeePenalty.L1,
+        (false, "reference") => GeePenalty.SquaredDifference,
+        _ => GeePenalty.L2,
+    };
 
     static Option<T> Default<T>(string name, string description, T value) =>
         new(name) { Description = description, DefaultValueFactory = _ => value };

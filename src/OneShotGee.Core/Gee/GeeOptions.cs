@@ -8,6 +8,12 @@ public enum GeePenalty
 
     /// <summary>Σ_g |H_g − H̄|.</summary>
     L1,
+
+    /// <summary>
+    /// (H_a − H_b)² of the two groups, as the GEE reference code writes its penalty. For two balanced groups it is twice
+    /// <see cref="L2"/> (Σ_g (H_g − H̄)² = gap²/2), so λ here equals 2λ under <see cref="L2"/>.
+    /// </summary>
+    SquaredDifference,
 }
 
 /// <summary>Settings of the Group-Entropy Equalization objective L = H̄ + λ·Σ_g φ(H_g − H̄).</summary>
@@ -39,7 +45,9 @@ public sealed record GeeOptions
         if (!double.IsFinite(Temperature) || Temperature <= 0)
             throw new InvalidInputException($"GEE option Temperature must be a finite number > 0, got {Temperature}.");
         if (!Enum.IsDefined(Penalty))
-            throw new InvalidInputException($"GEE option Penalty must be L2 or L1, got {Penalty}.");
+            throw new InvalidInputException($"GEE option Penalty must be L2, L1 or SquaredDifference, got {Penalty}.");
+        if (Penalty == GeePenalty.SquaredDifference && Groups.Count != 2)
+            throw new InvalidInputException($"GEE option Penalty SquaredDifference (the reference L2 convention) needs exactly two groups, got {Groups.Count}.");
         if (Groups.Count == 0)
             throw new InvalidInputException("GEE option Groups must list at least one group label.");
         if (Groups.Any(string.IsNullOrWhiteSpace))

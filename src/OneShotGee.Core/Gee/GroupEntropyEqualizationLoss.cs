@@ -29,8 +29,15 @@ public sealed class GroupEntropyEqualizationLoss(GeeOptions options)
         var lambda = annealer.Next(stats.EntropyGap);
 
         var meanEntropy = sampleEntropies.mean();
-        var deviations = Averaging(stats, groups, sampleEntropies).matmul(sampleEntropies) - meanEntropy;
-        var penalty = (options.Penalty == GeePenalty.L2 ? deviations.square() : deviations.abs()).sum();
+        var groupEntropies = Averaging(stats, groups, sampleEntropies).matmul(sampleEntropies);
+        var deviations = groupEntropies - meanEntropy;
+        var penalty = options.Penalty switch
+        {
+            GeePenalty.L2 => deviations.square().sum(),
+            GeePenalty.L1 => deviations.abs().sum(),
+            // A missing group leaves no difference to penalise, as it leaves out its term under L2 and L1.
+            _ => groupEntropies.shape[0] == 2 ? (groupEntropies[0] - groupEntropies[1]).square() : zeros_like(meanEntropy),
+        };
         var loss = options.PenaltyOnly ? lambda * penalty : meanEntropy + lambda * penalty;
         return (loss.MoveToOuterDisposeScope(), GeeStepMetrics.Create(step, stats, lambda, options));
     }

@@ -15,9 +15,13 @@ public sealed record GroupEntropyStatistics(
     /// <summary>max_g H_g − min_g H_g over the present groups (0 with fewer than two).</summary>
     public double EntropyGap => GroupEntropies.Count == 0 ? 0 : GroupEntropies.Values.Max() - GroupEntropies.Values.Min();
 
-    /// <summary>Σ_g φ(H_g − H̄) over the present groups, φ = x² (L2) or |x| (L1).</summary>
-    public double Penalty(GeePenalty penalty) =>
-        GroupEntropies.Values.Sum(h => penalty == GeePenalty.L2 ? (h - MeanEntropy) * (h - MeanEntropy) : Math.Abs(h - MeanEntropy));
+    /// <summary>Σ_g φ(H_g − H̄) over the present groups, φ = x² (L2) or |x| (L1); or (H_a − H_b)² of two present groups.</summary>
+    public double Penalty(GeePenalty penalty) => penalty switch
+    {
+        GeePenalty.L2 => GroupEntropies.Values.Sum(h => (h - MeanEntropy) * (h - MeanEntropy)),
+        GeePenalty.L1 => GroupEntropies.Values.Sum(h => Math.Abs(h - MeanEntropy)),
+        _ => GroupEntropies.Count == 2 ? EntropyGap * EntropyGap : 0,
+    };
 
     public static GroupEntropyStatistics Of(
         IReadOnlyList<double> sampleEntropies, IReadOnlyList<string> groups, IReadOnlyList<string> expectedGroups)

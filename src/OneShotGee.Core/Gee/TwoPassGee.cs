@@ -16,7 +16,8 @@ public sealed class TwoPassGee(GeeOptions options)
 
     /// <summary>
     /// With H̄ = Σ_i H_i / N and H_g = Σ_{i∈g} H_i / n_g over the present groups:
-    /// c_i = [not PenaltyOnly]/N + λ·Σ_g φ'(H_g − H̄)·(1[i∈g]/n_g − 1/N), φ' = 2x (L2) or sign(x) with sign(0) = 0 (L1).
+    /// c_i = [not PenaltyOnly]/N + λ·Σ_g φ'(H_g − H̄)·(1[i∈g]/n_g − 1/N), φ' = 2x (L2) or sign(x) with sign(0) = 0 (L1);
+    /// for (H_a − H_b)²: c_i = [not PenaltyOnly]/N + λ·2(H_a − H_b)·(1[i∈a]/n_a − 1[i∈b]/n_b), 0 with a group missing.
     /// λ is this step's annealed value, held constant as in <see cref="GroupEntropyEqualizationLoss"/>.
     /// </summary>
     public (double[] Coefficients, GeeStepMetrics Metrics) Coefficients(
@@ -24,14 +25,29 @@ public sealed class TwoPassGee(GeeOptions options)
     {
         var stats = GroupEntropyStatistics.Of(sampleEntropies, groups, options.Groups);
         var lambda = annealer.Next(stats.EntropyGap);
+        var n = (double)stats.SampleCount;
+        var c = new double[groups.Count];
+        var penalty = PenaltySlopes(stats);
+        for (var i = 0; i < c.Length; i++)
+            c[i] = (options.PenaltyOnly ? 0 : 1 / n) + lambda * penalty(groups[i]);
+        return (c, GeeStepMetrics.Create(step, stats, lambda, options));
+    }
+
+    /// <summary>∂penalty/∂H_i for a sample of each group.</summary>
+    Func<string, double> PenaltySlopes(GroupEntropyStatistics stats)
+    {
+        var n = (double)stats.SampleCount;
+        if (options.Penalty == GeePenalty.SquaredDifference)
+        {
+            if (stats.GroupEntropies.Count != 2) return _ => 0;
+            var (a, b) = (options.Groups[0], options.Groups[1]);
+            var twiceDifference = 2 * (stats.GroupEntropies[a] - stats.GroupEntropies[b]);
+            return g => g == a ? twiceDifference / stats.GroupSizes[a] : -twiceDifference / stats.GroupSizes[b];
+        }
         var slope = stats.GroupEntropies.ToDictionary(kv => kv.Key,
             kv => options.Penalty == GeePenalty.L2 ? 2 * (kv.Value - stats.MeanEntropy) : Math.Sign(kv.Value - stats.MeanEntropy));
-        var n = (double)stats.SampleCount;
         var slopeSum = slope.Values.Sum();
-        var c = new double[groups.Count];
-        for (var i = 0; i < c.Length; i++)
-            c[i] = (options.PenaltyOnly ? 0 : 1 / n) + lambda * (slope[groups[i]] / stats.GroupSizes[groups[i]] - slopeSum / n);
-        return (c, GeeStepMetrics.Create(step, stats, lambda, options));
+        return g => slope[g] / stats.GroupSizes[g] - slopeSum / n;
     }
 
     /// <summary>Σ_i c_i·H_i for one micro-batch: its sample entropies [micro-batch] and their slice of c.</summary>

@@ -25,6 +25,7 @@ public class GeeOptionsTests
         { Valid with { Temperature = double.NaN }, "Temperature" },
         { Valid with { Temperature = double.PositiveInfinity }, "Temperature" },
         { Valid with { Penalty = (GeePenalty)7 }, "Penalty" },
+        { Valid with { Penalty = GeePenalty.SquaredDifference, Groups = ["a", "b", "c"] }, "exactly two groups" },
         { Valid with { Groups = [] }, "Groups" },
         { Valid with { Groups = ["male", "male"] }, "Groups" },
         { Valid with { Groups = ["male", " "] }, "Groups" },

@@ -13,14 +13,55 @@ public class TwoPassGeeTests
     [InlineData(GeePenalty.L2, -0.35, 0.85)]
     // L1: c_i = 1/4 + 3·(sign(H_g − H̄)/2 − 0) → m: 0.25 − 1.5, f: 0.25 + 1.5.
     [InlineData(GeePenalty.L1, -1.25, 1.75)]
+    // (H_m − H_f)² = 0.16: c_m = 1/4 + 3·2(0.45 − 0.85)/2 = −0.95, c_f = 1/4 − 3·2(0.45 − 0.85)/2 = 1.45.
+    [InlineData(GeePenalty.SquaredDifference, -0.95, 1.45)]
     public void CoefficientsOfTheWorkedExample(GeePenalty penalty, double male, double female)
     {
         var (c, metrics) = new TwoPassGee(Options with { Penalty = penalty })
             .Coefficients([0.5, 0.8, 0.4, 0.9], ["m", "f", "m", "f"], step: 4);
         double[] expected = [male, female, male, female];
         for (var i = 0; i < 4; i++) Assert.Equal(expected[i], c[i], 12);
-        Assert.Equal(penalty == GeePenalty.L2 ? 0.89 : 1.85, metrics.Loss, 12);
+        // H̄ = 0.65; penalties 3·0.08 (L2), 3·0.4 (L1), 3·0.16 (squared difference).
+        Assert.Equal(penalty switch { GeePenalty.L2 => 0.89, GeePenalty.L1 => 1.85, _ => 1.13 }, metrics.Loss, 12);
         Assert.Equal(4, metrics.Step);
+    }
+
+    [Fact]
+    public void TheReferenceConventionAtHalfTheLambdaIsOurL2ForTwoBalancedGroups()
+    {
+        double[] h = [0.5, 0.8, 0.4, 0.9];
+        string[] groups = ["m", "f", "m", "f"];
+        var (ours, oursMetrics) = new TwoPassGee(Options with { Lambda = 3 }).Coefficients(h, groups, 0);
+        var (reference, referenceMetrics) = new TwoPassGee(Options with { Lambda = 1.5, Penalty = GeePenalty.SquaredDifference }).Coefficients(h, groups, 0);
+
+        for (var i = 0; i < h.Length; i++) Assert.Equal(ours[i], reference[i], 12);
+        Assert.Equal(oursMetrics.Loss, referenceMetrics.Loss, 12);
+    }
+
+    [Fact]
+    public void TheReferenceConventionsTwoPassGradientEqualsTheWholeBatchGradient()
+    {
+        using var scope = NewDisposeScope();
+        var options = Options with { Penalty = GeePenalty.SquaredDifference };
+        var generator = new Generator(7);
+        var x = randn([5, 6, 3], ScalarType.Float64, generator: generator);
+        var weight = randn([3, 8], ScalarType.Float64, generator: generator).requires_grad_();
+        var mask = GenerationMask.FromSpans([2, 2, 3, 1, 2], [3, 4, 2, 5, 1], 6);
+        string[] groups = ["m", "m", "f", "m", "f"]; // 3 against 2
+        Tensor Entropies(int from, int to) => TokenEntropy.PerSample(x[from..to].matmul(weight), mask[from..to], options.Temperature);
+
+        new GroupEntropyEqualizationLoss(options).Forward(Entropies(0, 5), groups, 0).Loss.backward();
+        var fullBatch = weight.grad!.clone();
+        weight.grad!.zero_();
+        var entropies = new List<double>();
+        using (no_grad())
+            foreach (var (from, to) in new[] { (0, 2), (2, 4), (4, 5) })
+                entropies.AddRange(Entropies(from, to).data<double>().ToArray());
+        var (c, _) = new TwoPassGee(options).Coefficients(entropies, groups, 0);
+        foreach (var (from, to) in new[] { (0, 2), (2, 4), (4, 5) })
+            TwoPassGee.SurrogateLoss(Entropies(from, to), c[from..to]).backward();
+
+        FiniteDifferences.AssertClose(fullBatch.data<double>().ToArray(), weight.grad!.data<double>().ToArray(), 1e-9);
     }
 
     [Fact]
