@@ -4,6 +4,7 @@ using OneShotGee.Core.Gee;
 using OneShotGee.Core.Telemetry;
 using OneShotGee.Data;
 using OneShotGee.Modeling.Llama;
+using OneShotGee.Modeling.Config;
 using OneShotGee.Modeling.Lora;
 using OneShotGee.Modeling.Runtime;
 using OneShotGee.Modeling.Tokenization;
@@ -66,6 +67,7 @@ public sealed class GeeTrainer : IDisposable
         var state = resumeDir is null ? null : TrainerState.Read(resumeDir);
         if (!Directory.Exists(options.ModelPath))
             throw new InvalidInputException($"--model '{options.ModelPath}' is not a directory");
+        EnsureFits(options);
         var trajectory = TrajectoryOptions.Of(options);
         state?.EnsureContinues(options, trajectory, resumeDir!);
 
@@ -83,6 +85,16 @@ public sealed class GeeTrainer : IDisposable
             lm.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Refuses, before any weight is read, a run whose memory plan exceeds what its device has available.</summary>
+    static void EnsureFits(TrainOptions options)
+    {
+        var configPath = Path.Combine(options.ModelPath, "config.json");
+        if (!File.Exists(configPath)) return; // the model loader names what is missing
+        var plan = MemoryPlan.Estimate(ModelConfig.Load(configPath), options, MemoryPlan.BytesPerValue(options));
+        if (DeviceBudget.AvailableBytes(options.Device) is { } available && plan.DoesNotFit(available, options, options.Device) is { } why)
+            throw new InvalidInputException(why);
     }
 
     // Steps after the checkpoint (all of them on a fresh start) are run again: lines an interrupted run wrote for them,

@@ -96,6 +96,26 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task PlanPrintsTheMemoryOfA7bRunFromItsConfigAlone()
+    {
+        var result = await CliRunner.RunAsync("train", "--plan", "--model", Fixtures.PathOf("models/qwen2.5-math-7b-config"),
+            "--dtype", "bfloat16", "--memory-budget", "80");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("parameters       7.62 B", result.Output);
+        Assert.Matches(@"budget 80\.0 GB: full fine-tuning \d+\.\d GB does not fit; LoRA rank 16 \d+\.\d GB fits", result.Output);
+    }
+
+    [Fact]
+    public async Task WithoutPlanTheDataIsRequired()
+    {
+        var result = await CliRunner.RunAsync("train", "--model", Stories260k, "--out", OutDir);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--data", result.Error);
+    }
+
+    [Fact]
     public async Task ANegativeLambdaExitsWithTwoNamingTheOption()
     {
         var result = await CliRunner.RunAsync("train", "--model", Stories260k, "--data", DataPath, "--out", OutDir, "--lambda", "-1");

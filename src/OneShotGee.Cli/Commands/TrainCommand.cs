@@ -15,10 +15,18 @@ public static class TrainCommand
     public static Command Create(CliConsole console)
     {
         var model = new Option<DirectoryInfo>("--model", "-m") { Description = "Hugging Face model directory.", Required = true };
-        var data = new Option<FileInfo>("--data", "-d") { Description = "Prepared Parquet dataset (oneshotgee prepare).", Required = true };
+        var data = new Option<FileInfo>("--data", "-d") { Description = "Prepared Parquet dataset (oneshotgee prepare); required unless --plan." };
         var output = new Option<DirectoryInfo>("--out", "-o")
         {
-            Description = "Output directory: metrics.jsonl, checkpoint-<step>/, final/.", Required = true,
+            Description = "Output directory: metrics.jsonl, checkpoint-<step>/, final/; required unless --plan.",
+        };
+        var plan = new Option<bool>("--plan")
+        {
+            Description = "Print the memory this run would need (from the model's config.json, no weights read) and exit.",
+        };
+        var memoryBudget = new Option<double?>("--memory-budget")
+        {
+            Description = "GB that --plan compares against (default: what the device has available).",
         };
         var effectiveBatch = Default("--effective-batch", "Prompts per optimizer step.", Defaults.EffectiveBatch);
         var microBatch = Default("--micro-batch", "Prompts per forward pass; holds every group and whole counterfactual pairs.", Defaults.MicroBatch);
@@ -72,15 +80,15 @@ public static class TrainCommand
         {
             model, data, output, effectiveBatch, microBatch, temperature, topP, repetitionPenalty, maxNewTokens, tau, lambda,
             l1, l2Convention, penaltyOnly, autoAnneal, groupStats, lr, weightDecay, maxGradNorm, maxSteps, seed, saveSteps, chatTemplate,
-            device, dtype, loraRank, loraAlpha, loraDropout, loraTargets, merge, gradientCheckpointing, resume,
+            device, dtype, loraRank, loraAlpha, loraDropout, loraTargets, merge, gradientCheckpointing, resume, plan, memoryBudget,
         };
         command.SetAction((parse, cancel) => console.RunAsync(() =>
         {
             var options = new TrainOptions
             {
                 ModelPath = parse.GetValue(model)!.FullName,
-                DataPath = parse.GetValue(data)!.FullName,
-                OutputPath = parse.GetValue(output)!.FullName,
+                DataPath = parse.GetValue(data)?.FullName ?? "",
+                OutputPath = parse.GetValue(output)?.FullName ?? "",
                 EffectiveBatch = parse.GetValue(effectiveBatch),
                 MicroBatch = parse.GetValue(microBatch),
                 SamplingTemperature = parse.GetValue(temperature),
@@ -110,6 +118,11 @@ public static class TrainCommand
                 GradientCheckpointing = parse.GetValue(gradientCheckpointing),
                 Resume = parse.GetValue(resume),
             };
+            if (parse.GetValue(plan))
+            {
+                console.Output.WriteLine(MemoryPlanReport.Describe(options, parse.GetValue(memoryBudget)));
+                return Task.CompletedTask;
+            }
             using var trainer = GeeTrainer.Create(options, cancel);
             var final = WithStepProgress(console, trainer, options.MaxSteps, cancel);
             console.Output.WriteLine($"final {(options.Lora is null ? "model" : "LoRA adapter")} -> {final}");
