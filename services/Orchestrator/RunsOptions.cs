@@ -35,6 +35,14 @@ public sealed record RunsOptions
     /// <summary>How the run workflow retries its steps (<c>Runs:StepRetries:Local</c>, <c>:CrossApp</c>, <c>:Training</c>).</summary>
     public StepRetries StepRetries { get; init; } = new();
 
+    /// <summary>
+    /// How many variants of one run train and evaluate at once: at most the trainer's replicas (one per GPU), since
+    /// each trainer runs one step at a time and more wait. 1 (the default): one after the other.
+    /// </summary>
+    public int MaxParallelVariants { get; init; } = 1;
+
+    public const int MaxParallelVariantsLimit = Sweeps.SweepRequest.MaxParallelLimit;
+
     public string RecordsDirectory => Path.Combine(Root, "records");
 
     public RunsOptions Validated()
@@ -45,6 +53,8 @@ public sealed record RunsOptions
             throw new InvalidInputException($"{Section}:SidecarTimeout is {SidecarTimeout}; use a positive time span, e.g. 00:00:15");
         if (CensusInterval <= TimeSpan.Zero)
             throw new InvalidInputException($"{Section}:CensusInterval is {CensusInterval}; use a positive time span, e.g. 00:00:30");
+        if (MaxParallelVariants is < 1 or > MaxParallelVariantsLimit)
+            throw new InvalidInputException($"{Section}:MaxParallelVariants is {MaxParallelVariants}; use 1 to {MaxParallelVariantsLimit}");
         StepRetries.Validated($"{Section}:{StepRetries.Section}");
         return this;
     }

@@ -123,4 +123,35 @@ public sealed class PipelineRunnerTests : IDisposable
         Assert.Contains("'prepared'", error.Message);
         Assert.Equal(0, train.Runs);
     }
+
+    /// <summary>Runs <c>meanwhile</c> in the middle of its own work: another host's step in the same run directory.</summary>
+    sealed class OverlappingStep(string name, Action meanwhile) : IPipelineStep
+    {
+        public string Name => name;
+        public IReadOnlyList<string> Needs => [];
+
+        public IReadOnlyList<ArtifactRef> Run(StepContext context, CancellationToken ct)
+        {
+            meanwhile();
+            var path = Path.Combine(context.StepDirectory, name + ".txt");
+            File.WriteAllText(path, name);
+            return [ArtifactRef.Of(name, path)];
+        }
+    }
+
+    [Fact]
+    public void TwoRunnersSharingTheRunDirectoryKeepEachOthersSteps()
+    {
+        // Two trainer replicas with one work root, training two variants of the run at once.
+        Runner().Run([new WriteStep("prepare")], [], resume: false);
+        var gee = new WriteStep("train-gee");
+        var em = new OverlappingStep("train-em", () => Runner().Run([gee], [], resume: true));
+
+        Runner().Run([em], [], resume: true);
+
+        var saved = RunManifest.TryLoad(_run)!;
+        Assert.Equal(["prepare", "train-em", "train-gee"], saved.Steps.Select(s => s.Name));
+        Assert.All(saved.Steps, s => Assert.Equal(StepStatus.Completed, s.Status));
+        Assert.Empty(Directory.GetFiles(_run, "*.tmp"));
+    }
 }

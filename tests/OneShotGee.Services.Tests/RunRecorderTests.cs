@@ -25,4 +25,22 @@ public sealed class RunRecorderTests : IDisposable
         var record = (await store.GetAsync("r1"))!.Record;
         Assert.Equal(new Dictionary<string, double> { ["evaluate-baseline.paired.gap"] = 1.02, ["train-gee.loss"] = 2.5 }, record.Metrics);
     }
+
+    [Fact]
+    public async Task With_variants_in_parallel_the_stage_shows_the_steps_in_flight()
+    {
+        var store = new LocalRunStore(root.Path);
+        var recorder = new RunRecorder(store, TimeProvider.System);
+        await recorder.CreatedAsync("r1", "{}", CancellationToken.None);
+
+        await recorder.StepStartedAsync("r1", "train-em", CancellationToken.None, ["train-em"]);
+        await recorder.StepStartedAsync("r1", "train-gee", CancellationToken.None, ["train-em", "train-gee"]);
+        Assert.Equal("train-em, train-gee", (await store.GetAsync("r1"))!.Record.Stage);
+        await recorder.StepCompletedAsync("r1", "train-em", [], null, CancellationToken.None, ["train-gee"]);
+        Assert.Equal("train-gee", (await store.GetAsync("r1"))!.Record.Stage);
+        await recorder.StepCompletedAsync("r1", "train-gee", [], null, CancellationToken.None, []);
+        Assert.Equal("train-gee", (await store.GetAsync("r1"))!.Record.Stage); // nothing in flight: the last step stays
+        await recorder.StepStartedAsync("r1", "report", CancellationToken.None);
+        Assert.Equal("report", (await store.GetAsync("r1"))!.Record.Stage);
+    }
 }

@@ -13,15 +13,20 @@ public sealed class DaprRunScheduler(DaprWorkflowClient workflows, RunsOptions o
 {
     TimeSpan SidecarTimeout => options.SidecarTimeout;
 
-    // Each run carries the configured step retry policies (Runs:StepRetries): a workflow cannot take them from
-    // dependency injection (Dapr.Workflow analyzer DAPR1305), and in its input they stay the same on every replay.
+    // Each run carries the configured step retry policies (Runs:StepRetries) and variant bound (Runs:MaxParallelVariants):
+    // a workflow cannot take them from dependency injection (Dapr.Workflow analyzer DAPR1305), and in its input they
+    // stay the same on every replay.
     public Task<bool> TryScheduleAsync(GeeRunInput input, CancellationToken ct) =>
-        TryScheduleAsync(nameof(GeeRunWorkflow), input.RunId, WithRetries(input), $"run '{input.RunId}'", ct);
+        TryScheduleAsync(nameof(GeeRunWorkflow), input.RunId, WithSettings(input), $"run '{input.RunId}'", ct);
 
     public Task<bool> TryScheduleSweepAsync(GeeSweepInput input, CancellationToken ct) =>
-        TryScheduleAsync(nameof(GeeSweepWorkflow), input.SweepId, input with { Runs = [.. input.Runs.Select(WithRetries)] }, $"sweep '{input.SweepId}'", ct);
+        TryScheduleAsync(nameof(GeeSweepWorkflow), input.SweepId, input with { Runs = [.. input.Runs.Select(WithSettings)] }, $"sweep '{input.SweepId}'", ct);
 
-    GeeRunInput WithRetries(GeeRunInput input) => input with { Retries = input.Retries ?? options.StepRetries };
+    GeeRunInput WithSettings(GeeRunInput input) => input with
+    {
+        Retries = input.Retries ?? options.StepRetries,
+        MaxParallelVariants = input.MaxParallelVariants ?? options.MaxParallelVariants,
+    };
 
     async Task<bool> TryScheduleAsync(string workflow, string instanceId, object input, string what, CancellationToken ct)
     {

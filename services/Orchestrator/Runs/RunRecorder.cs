@@ -24,18 +24,26 @@ public sealed class RunRecorder(IRunStore store, TimeProvider clock)
         catch (RunConflictException) { }
     }
 
-    public Task StepStartedAsync(string runId, string step, CancellationToken ct) =>
-        UpdateAsync(runId, r => r with { Status = RunStatus.Running, Stage = step, Error = null }, ct);
+    /// <summary>The stage becomes the step, or with variants in parallel the steps in flight (<paramref name="running"/>).</summary>
+    public Task StepStartedAsync(string runId, string step, CancellationToken ct, IReadOnlyList<string>? running = null) =>
+        UpdateAsync(runId, r => r with { Status = RunStatus.Running, Stage = StageOf(running) ?? step, Error = null }, ct);
 
-    /// <summary>Adds the step's outputs and its metrics (as <c>&lt;step&gt;.&lt;name&gt;</c>, replacing an earlier attempt's).</summary>
+    /// <summary>
+    /// Adds the step's outputs and its metrics (as <c>&lt;step&gt;.&lt;name&gt;</c>, replacing an earlier attempt's); with
+    /// steps still in flight (<paramref name="running"/>) the stage becomes them, else it stays.
+    /// </summary>
     public Task StepCompletedAsync(
-        string runId, string step, IReadOnlyList<ArtifactRef> outputs, IReadOnlyDictionary<string, double>? metrics, CancellationToken ct) =>
+        string runId, string step, IReadOnlyList<ArtifactRef> outputs, IReadOnlyDictionary<string, double>? metrics, CancellationToken ct,
+        IReadOnlyList<string>? running = null) =>
         UpdateAsync(runId, r => r with
         {
             Status = step == ReportStep.Output ? RunStatus.Completed : RunStatus.Running,
+            Stage = StageOf(running) ?? r.Stage,
             Artifacts = [.. r.Artifacts.Where(a => outputs.All(o => o.Name != a.Name)), .. outputs],
             Metrics = Merged(r.Metrics, step, metrics ?? new Dictionary<string, double>()),
         }, ct);
+
+    static string? StageOf(IReadOnlyList<string>? running) => running is { Count: > 0 } ? string.Join(", ", running) : null;
 
     static Dictionary<string, double> Merged(IReadOnlyDictionary<string, double> recorded, string step, IReadOnlyDictionary<string, double> metrics)
     {

@@ -10,8 +10,8 @@ public sealed class RecordRunActivity(RunRecorder recorder) : WorkflowActivity<R
     {
         var task = update.Event switch
         {
-            StageEvent.Started => recorder.StepStartedAsync(update.RunId, update.Stage, CancellationToken.None),
-            StageEvent.Completed => recorder.StepCompletedAsync(update.RunId, update.Stage, update.Outputs ?? [], update.Metrics, CancellationToken.None),
+            StageEvent.Started => recorder.StepStartedAsync(update.RunId, update.Stage, CancellationToken.None, update.Running),
+            StageEvent.Completed => recorder.StepCompletedAsync(update.RunId, update.Stage, update.Outputs ?? [], update.Metrics, CancellationToken.None, update.Running),
             _ => recorder.StepFailedAsync(update.RunId, update.Stage, update.Error ?? "failed", CancellationToken.None),
         };
         await task;

@@ -53,7 +53,7 @@ public sealed class PipelineRunner(string runDirectory, string runId, string con
         var inputs = step.Needs.Select(name => artifacts.TryGetValue(name, out var a) ? a
             : throw new InvalidInputException($"step '{step.Name}' needs artifact '{name}', which no earlier step produced")).ToList();
         var record = new StepRecord(step.Name, StepStatus.Running, Started: DateTimeOffset.UtcNow, Inputs: inputs);
-        manifest = Saved(manifest.With(record));
+        manifest = Saved(manifest, record);
         progress?.Report($"{step.Name}: started");
         using var labels = RunLabels.Push(new RunLabels(runId, model is null ? null : RunLabels.ModelName(model)));
         using var span = GeeTelemetry.Source.StartActivity("pipeline.step")?.SetTag("run_id", runId).SetTag("step", step.Name);
@@ -64,22 +64,28 @@ public sealed class PipelineRunner(string runDirectory, string runId, string con
             Directory.CreateDirectory(stepDirectory);
             var outputs = step.Run(new StepContext(stepDirectory, artifacts, progress), ct);
             foreach (var output in outputs) artifacts[output.Name] = output;
-            manifest = Saved(manifest.With(record with
+            manifest = Saved(manifest, record with
             {
                 Status = StepStatus.Completed, Finished = DateTimeOffset.UtcNow, Outputs = outputs, Metrics = step.Summarize(outputs),
-            }));
+            });
             progress?.Report($"{step.Name}: completed");
             PipelineMeter.Record(step.Name, "completed", clock.Elapsed.TotalSeconds);
             return manifest;
         }
         catch (Exception e)
         {
-            Saved(manifest.With(record with { Status = StepStatus.Failed, Finished = DateTimeOffset.UtcNow, Error = e.Message }));
+            Saved(manifest, record with { Status = StepStatus.Failed, Finished = DateTimeOffset.UtcNow, Error = e.Message });
             PipelineMeter.Record(step.Name, "failed", clock.Elapsed.TotalSeconds);
             span?.SetStatus(ActivityStatusCode.Error, e.Message);
             throw;
         }
     }
+
+    /// <summary>
+    /// Records the step in the manifest as it is on disk now: trainer replicas share one work root, so another host may
+    /// have recorded a sibling step (another variant of the run) since this runner loaded it.
+    /// </summary>
+    RunManifest Saved(RunManifest manifest, StepRecord record) => Saved((RunManifest.TryLoad(RunDirectory) ?? manifest).With(record));
 
     RunManifest Saved(RunManifest manifest)
     {

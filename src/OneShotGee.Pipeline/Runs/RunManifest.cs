@@ -40,7 +40,7 @@ public sealed record RunManifest(string RunId, string ConfigSha256, DateTimeOffs
     {
         Directory.CreateDirectory(runDirectory);
         var path = Path.Combine(runDirectory, FileName);
-        var temp = path + ".tmp";
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp"; // two hosts saving into one shared run directory never share a temp file
         File.WriteAllText(temp, JsonSerializer.Serialize(this, Json));
         File.Move(temp, path, overwrite: true);
     }
