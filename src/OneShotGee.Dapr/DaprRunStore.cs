@@ -19,8 +19,22 @@ public sealed class DaprRunStore(DaprClient dapr, string storeName) : IRunStore
 {
     public const int IndexCapacity = 1000;
 
-    /// <summary>Records per bulk read: a run record is a few KiB, and a gRPC answer may have at most 4 MiB.</summary>
-    public const int BulkReadSize = 100;
+    /// <summary>
+    /// Records per bulk read, so that one GetBulkState answer stays under gRPC's default 4 MiB receive limit
+    /// (Grpc.Net.Client GrpcChannelOptions.MaxReceiveMessageSize, 4 MB by default) with every record at its largest
+    /// (issue 15 finding 11). A record embeds its run config as a JSON string, up to the orchestrator's 64 KiB request
+    /// body (RunSubmissions.MaxBodyBytes); stored through DaprClient's System.Text.Json (web defaults, default
+    /// JavaScriptEncoder) each config character may become a 6-byte escape (<c>\u003C</c> for <c>&lt;</c>, <c>\"</c> is
+    /// 2), so <see cref="MaxRecordBytes"/> allows 6 x 64 KiB plus 16 KiB for the rest of the record (metrics, artifact
+    /// refs, error) and the answer's per-item key, ETag and framing: 400 KiB. 4 MiB / 400 KiB = 10.24, so 10.
+    /// </summary>
+    public const int BulkReadSize = GrpcReceiveLimitBytes / MaxRecordBytes;
+
+    /// <summary>gRPC's default receive limit (4 MiB) that a bulk read must fit in.</summary>
+    public const int GrpcReceiveLimitBytes = 4 * 1024 * 1024;
+
+    /// <summary>The largest run record a bulk read plans for, as stored: see <see cref="BulkReadSize"/>.</summary>
+    public const int MaxRecordBytes = 6 * 64 * 1024 + 16 * 1024;
     const string IndexKey = "runs-index";
     const int IndexAttempts = 20;
 

@@ -110,6 +110,21 @@ public sealed class RunStateContractTests : IAsyncLifetime
         Assert.Equal([DaprRunStore.BulkReadSize, DaprRunStore.BulkReadSize, 5], _sidecar.BulkReads);
     }
 
+    // Issue 15 finding 11: 100 records of up to 64 KiB config each could exceed gRPC's 4 MiB receive limit. A bulk read
+    // of records whose 64 KiB config escapes at its worst (every character an HTML-sensitive one that System.Text.Json's
+    // default encoder writes as \u00XX) must stay under it.
+    [Fact]
+    public void ABulkReadOfTheLargestRecordsFitsGrpcsDefaultReceiveLimit()
+    {
+        var config = "{\"x\":\"" + new string('<', 64 * 1024 - 8) + "\"}";
+        Assert.Equal(64 * 1024, config.Length);
+        var record = Run("r-largest") with { ConfigJson = config, Error = new string('e', 1024) };
+        var stored = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(record, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        Assert.True(stored.Length <= DaprRunStore.MaxRecordBytes, $"a record with a 64 KiB config is {stored.Length} bytes stored");
+        Assert.True(DaprRunStore.BulkReadSize * DaprRunStore.MaxRecordBytes <= 4 * 1024 * 1024);
+        Assert.InRange(DaprRunStore.BulkReadSize, 1, 10);
+    }
+
     [Fact]
     public async Task TheFakeAnswersSavesAsDaprdOverRedis()
     {

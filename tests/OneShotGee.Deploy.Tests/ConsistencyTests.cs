@@ -51,6 +51,66 @@ public class ConsistencyTests
             Assert.Equal(root, worker.List("env").Single(e => e.Text("name") == "Worker__BindingRootPath").Text("value"));
     }
 
+    // The keys dapr/cli reads from a run file (pkg/runfileconfig/run_file_config.go RunFileConfig and App,
+    // pkg/standalone/run.go RunConfig/SharedRunConfig yaml tags) that dapr.yaml uses; the CLI's yaml.v2 Unmarshal
+    // ignores unknown keys silently, so a misspelt one would just be lost.
+    static readonly string[] RunFileCommonKeys = ["resourcesPaths", "configFilePath", "logLevel", "maxBodySize", "enableAppHealthCheck", "appHealthCheckPath", "env"];
+    static readonly string[] RunFileAppKeys = ["appID", "appDirPath", "appPort", "command", "env", .. RunFileCommonKeys];
+
+    [Fact]
+    public void DaprRunFileRunsTyesAppsOnTheirPortsWithTheLocalComponentsConfigurationAndEnvironment()
+    {
+        var runFile = Yaml.LoadFile(Repo.PathOf("dapr.yaml")).Single();
+        Assert.Equal("1", runFile.Text("version")); // validateRunConfig: required
+        Assert.Equal(["apps", "common", "version"], runFile.Keys.Cast<string>().Order());
+        var common = runFile.Map("common");
+        Assert.All(common.Keys.Cast<string>(), key => Assert.Contains(key, RunFileCommonKeys));
+        // Common paths resolve against the run file's directory (validateRunConfig).
+        Assert.Equal([Repo.PathOf("components")], common.Strings("resourcesPaths").Select(p => Path.GetFullPath(Path.Combine(Repo.Root, p))));
+        var config = Yaml.LoadFile(Path.GetFullPath(Path.Combine(Repo.Root, common.Text("configFilePath")!))).Single();
+        var tyeDapr = Yaml.LoadFile(Repo.PathOf("tye.yaml")).Single().List("extensions").Single(e => e.Text("name") == "dapr");
+        Assert.Equal(("Configuration", tyeDapr.Text("config")), (config.Text("kind"), config.Text("metadata.name")));
+        Assert.Equal(tyeDapr.Text("log-level"), common.Text("logLevel"));
+
+        var apps = runFile.List("apps");
+        var tyeServices = Yaml.LoadFile(Repo.PathOf("tye.yaml")).Single().List("services").ToDictionary(s => s.Text("name")!);
+        Assert.Equal(Apps.Select(a => (a.Id, a.Port.ToString())), apps.Select(a => (a.Text("appID")!, a.Text("appPort")!)));
+        foreach (var (app, entry) in Apps.Zip(apps))
+        {
+            Assert.All(((Dictionary<object, object>)entry).Keys.Cast<string>(), key => Assert.Contains(key, RunFileAppKeys));
+            // No per-app resources or config: each takes common's (resolveResourcesFilePath, resolveConfigFilePath),
+            // which only <appDirPath>/.dapr/resources or .dapr/config.yaml would override.
+            Assert.Null(entry.At("resourcesPaths"));
+            Assert.Null(entry.At("configFilePath"));
+            var appDir = Path.GetFullPath(Path.Combine(Repo.Root, entry.Text("appDirPath")!));
+            Assert.False(Directory.Exists(Path.Combine(appDir, ".dapr", "resources")), $"{appDir}/.dapr/resources would replace components/");
+            Assert.False(File.Exists(Path.Combine(appDir, ".dapr", "config.yaml")), $"{appDir}/.dapr/config.yaml would replace the oneshotgee Configuration");
+            // cmd/run.go runs the command in appDirPath: `dotnet run --project <the project tye runs>`.
+            var command = entry.Strings("command").ToList();
+            Assert.Equal(["dotnet", "run", "--project"], command.Take(3));
+            Assert.Equal(Repo.PathOf(app.Project), Path.GetFullPath(Path.Combine(appDir, command[3])));
+            // mergeCommonAndAppsEnv writes into each app's env map: it must exist. Same environment as tye.yaml.
+            var tyeEnv = tyeServices[app.Id].List("env").ToDictionary(e => e.Text("name")!, e => e.Text("value"));
+            var env = entry.Map("env").ToDictionary(e => (string)e.Key, e => e.Value as string);
+            Assert.Equal(tyeEnv.OrderBy(e => e.Key), env.OrderBy(e => e.Key));
+        }
+    }
+
+    [Fact]
+    public void DaprRunFileGivesTheSidecarsTheBodyLimitAndHealthCheckOfTheClusterDeployments()
+    {
+        var common = Yaml.LoadFile(Repo.PathOf("dapr.yaml")).Single().Map("common");
+        foreach (var app in Apps)
+        {
+            var annotations = Yaml.LoadFile(Repo.PathOf($"k8s/base/apps/{app.Id}.yaml")).Single(d => d.Text("kind") == "Deployment")
+                .Map("spec.template.metadata.annotations");
+            Assert.Equal(annotations["dapr.io/app-port"], app.Port.ToString());
+            Assert.Equal(annotations["dapr.io/max-body-size"], common.Text("maxBodySize"));
+            Assert.Equal(annotations["dapr.io/enable-app-health-check"], common.Text("enableAppHealthCheck"));
+            Assert.Equal(annotations["dapr.io/app-health-check-path"], common.Text("appHealthCheckPath"));
+        }
+    }
+
     [SkippableFact]
     public void ClusterHasTheLocalComponentsWithTheSameScopesAndTheSameResiliencyAndConfigurationNames()
     {

@@ -31,7 +31,7 @@ public class ManifestTests
     public void EveryAppRendersWithDaprAnnotationsProbesResourcesAndAService(string overlay)
     {
         var docs = Kustomize.Render(overlay);
-        foreach (var doc in docs.Where(d => d.Text("kind") != "Namespace"))
+        foreach (var doc in docs.Where(d => d.Text("kind") is not ("Namespace" or "PriorityClass"))) // cluster-scoped
             Assert.True(doc.Text("metadata.namespace") == Namespace, $"{doc.Text("kind")} {doc.Text("metadata.name")} is not in namespace {Namespace}");
         var configurations = docs.OfKind("Configuration").Select(c => c.Text("metadata.name")).ToList();
         var claims = docs.OfKind("PersistentVolumeClaim").Select(c => c.Text("metadata.name")).ToList();
