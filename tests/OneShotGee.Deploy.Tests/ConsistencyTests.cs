@@ -135,7 +135,7 @@ public class ConsistencyTests
     public void ImagesAndPortsAgreeBetweenBakeTargetsTyeAndTheDeployments()
     {
         var deployments = Kustomize.Render("k8s/overlays/local").OfKind("Deployment").ToDictionary(d => d.Text("metadata.name")!);
-        var gpuTrainer = Kustomize.Render("k8s/overlays/gpu").Named("Deployment", "trainer");
+        var gpu = Kustomize.Render("k8s/overlays/gpu");
         foreach (var app in Apps)
         {
             var target = Bake["target"]![app.Id] ?? throw new Xunit.Sdk.XunitException($"docker-bake.json has no target {app.Id}");
@@ -148,11 +148,16 @@ public class ConsistencyTests
             ExpectConfiguredPort(app);
             Assert.Equal("latest", tag);
         }
-        var cuda = Bake["target"]!["trainer-cuda"]!;
-        Assert.Equal("cuda", (string?)cuda["args"]!["TORCH_BACKEND"]);
-        Assert.Equal("trainer", (string?)cuda["inherits"]![0]);
-        var (cudaImage, cudaTag) = BakeImage(cuda);
-        Assert.Equal($"{cudaImage}:{cudaTag}", gpuTrainer.List("spec.template.spec.containers").Single().Text("image"));
+        // The apps that load the model run its CUDA image on a GPU in the gpu overlay.
+        foreach (var app in new[] { "trainer", "evaluator" })
+        {
+            var cuda = Bake["target"]![app + "-cuda"]!;
+            Assert.Equal("cuda", (string?)cuda["args"]!["TORCH_BACKEND"]);
+            Assert.Equal(app, (string?)cuda["inherits"]![0]);
+            var (cudaImage, cudaTag) = BakeImage(cuda);
+            var container = gpu.Named("Deployment", app).List("spec.template.spec.containers").Single();
+            Assert.Equal($"{cudaImage}:{cudaTag}", container.Text("image"));
+        }
     }
 
     [Fact]

@@ -82,24 +82,30 @@ public class ManifestTests
         }
     }
 
+    /// <summary>The trainer and the evaluator load the model (a 7B model in float32 on the CPU would not fit 16 GiB).</summary>
+    static readonly string[] GpuApps = ["trainer", "evaluator"];
+
     [SkippableFact]
-    public void OnlyTheGpuOverlayPutsTheTrainerOnAGpuWithItsTolerationAndNodeSelector()
+    public void OnlyTheGpuOverlayPutsTheModelLoadingAppsOnAGpuWithTolerationAndNodeSelector()
     {
         var gpu = Kustomize.Render("k8s/overlays/gpu");
         var local = Kustomize.Render("k8s/overlays/local");
 
-        var trainer = gpu.Named("Deployment", "trainer").Map("spec.template.spec");
-        var container = trainer.List("containers").Single(c => c.Text("name") == "trainer");
-        Assert.Equal("1", GpuLimit(container));
-        Assert.Contains(trainer.List("tolerations"), t => t.Text("key") == "nvidia.com/gpu" && t.Text("effect") == "NoSchedule");
-        Assert.NotEmpty(trainer.Map("nodeSelector"));
-        Assert.EndsWith("-cuda", container.Text("image"));
+        foreach (var app in GpuApps)
+        {
+            var spec = gpu.Named("Deployment", app).Map("spec.template.spec");
+            var container = spec.List("containers").Single(c => c.Text("name") == app);
+            Assert.Equal("1", GpuLimit(container));
+            Assert.Contains(spec.List("tolerations"), t => t.Text("key") == "nvidia.com/gpu" && t.Text("effect") == "NoSchedule");
+            Assert.NotEmpty(spec.Map("nodeSelector"));
+            Assert.EndsWith("-cuda", container.Text("image"));
+        }
 
-        foreach (var deployment in gpu.OfKind("Deployment").Where(d => d.Text("metadata.name") != "trainer").Concat(local.OfKind("Deployment")))
+        foreach (var deployment in gpu.OfKind("Deployment").Where(d => !GpuApps.Contains(d.Text("metadata.name"))).Concat(local.OfKind("Deployment")))
         {
             var spec = deployment.Map("spec.template.spec");
             var name = deployment.Text("metadata.name");
-            Assert.True(spec.At("tolerations") is null && spec.At("nodeSelector") is null, $"{name} has GPU scheduling outside the gpu overlay's trainer");
+            Assert.True(spec.At("tolerations") is null && spec.At("nodeSelector") is null, $"{name} has GPU scheduling outside the gpu overlay's model apps");
             Assert.All(spec.List("containers"), c => Assert.Null(GpuLimitOrNull(c)));
             Assert.DoesNotContain("cuda", spec.List("containers").Single().Text("image"));
         }
@@ -119,7 +125,7 @@ public class ManifestTests
     }
 
     // Keys such as "nvidia.com/gpu" hold dots, so they are looked up in their map rather than by a dotted path.
-    static string GpuLimit(object container) => GpuLimitOrNull(container) ?? throw new Xunit.Sdk.XunitException("trainer has no nvidia.com/gpu limit");
+    static string GpuLimit(object container) => GpuLimitOrNull(container) ?? throw new Xunit.Sdk.XunitException($"{container.Text("name")} has no nvidia.com/gpu limit");
 
     static string? GpuLimitOrNull(object container) =>
         container.At("resources.limits") is Dictionary<object, object> limits && limits.TryGetValue("nvidia.com/gpu", out var v) ? v.ToString() : null;
