@@ -15,6 +15,7 @@ public static class CliApp
             ScoreCommand.Create(console),
             DemoModelCommand.Create(console),
             TrainCommand.Create(console),
+            MergeCommand.Create(console),
             EvaluateCommand.Create(console),
             RunCommand.Create(console),
             DemoCommand.Create(console),

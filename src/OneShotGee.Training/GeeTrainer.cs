@@ -147,7 +147,8 @@ public sealed class GeeTrainer : IDisposable
 
     /// <summary>
     /// Runs the remaining steps and writes <c>&lt;out&gt;/final</c> (with LoRA the adapter, and with Merge also the merged
-    /// model in <c>&lt;out&gt;/merged</c>; merging leaves <see cref="Model"/> merged); reports each step as it ends.
+    /// model in <c>&lt;out&gt;/merged</c>, stored in <see cref="TrainOptions.MergeDtype"/>; <see cref="Model"/> keeps its
+    /// adapters); reports each step as it ends.
     /// </summary>
     /// <remarks>Cancelled (Ctrl+C, a pod being stopped), it first checkpoints the steps done since the last checkpoint,
     /// so a resume loses no work.</remarks>
@@ -166,10 +167,7 @@ public sealed class GeeTrainer : IDisposable
         var final = Path.Combine(options.OutputPath, FinalDirectory);
         TrainedWeights.Save(Model, final);
         if (options.Merge)
-        {
-            LoraAdapter.Merge(Model);
-            Model.SavePretrained(Path.Combine(options.OutputPath, MergedDirectory));
-        }
+            LoraAdapter.SaveMerged(Model, Path.Combine(options.OutputPath, MergedDirectory), ComputeTarget.ParseDtype(options.MergeDtype)!.Value);
         return final;
     }
 

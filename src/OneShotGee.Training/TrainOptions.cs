@@ -68,6 +68,10 @@ public sealed record TrainOptions
     /// <summary>With <see cref="Lora"/>: also write the merged full model to <c>&lt;out&gt;/merged</c>.</summary>
     public bool Merge { get; init; }
 
+    /// <summary>The stored dtype of <c>merged/</c>: float32 (default) keeps an update smaller than the base dtype's
+    /// rounding step; bfloat16 or float16 halve the size but can round a small update away (lossy).</summary>
+    public string MergeDtype { get; init; } = "float32";
+
     /// <summary>Recompute each decoder layer in backward instead of keeping its activations.</summary>
     public bool GradientCheckpointing { get; init; }
 
@@ -103,6 +107,7 @@ public sealed record TrainOptions
         Require(Positive(MaxGradNorm), $"--max-grad-norm must be positive, got {MaxGradNorm}");
         Require(MaxSteps > 0, $"--max-steps must be positive, got {MaxSteps}");
         Require(!Merge || Lora is not null, "--merge needs LoRA adapters to merge (--lora-rank)");
+        Require(MergeDtype is "float32" or "bfloat16" or "float16", $"--merge-dtype must be float32, bfloat16 or float16, got '{MergeDtype}'");
         Require(SaveSteps > 0, $"--save-steps must be positive, got {SaveSteps}");
         Require(Modeling.Runtime.ComputeTarget.DeviceNames.Contains(Device) || Device.StartsWith("cuda:", StringComparison.Ordinal),
             $"--device must be auto, cpu, cuda or cuda:N, got '{Device}'");

@@ -104,6 +104,13 @@ public sealed class LoraTrainingTests : IDisposable
     }
 
     [Fact]
+    public void AnUnknownMergeDtypeIsRejected()
+    {
+        var error = Assert.Throws<InvalidInputException>(() => (LoraOptions("x") with { Merge = true, MergeDtype = "int8" }).Validated());
+        Assert.Contains("--merge-dtype", error.Message);
+    }
+
+    [Fact]
     public void MergeWithoutLoraIsRejected()
     {
         var error = Assert.Throws<InvalidInputException>(() => (run.Options() with { Merge = true }).Validated());

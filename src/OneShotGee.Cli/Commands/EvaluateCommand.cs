@@ -4,6 +4,7 @@ using OneShotGee.Evaluation.Benchmarks;
 using OneShotGee.Evaluation.Paired;
 using OneShotGee.Evaluation.Reports;
 using OneShotGee.Evaluation.Suite;
+using OneShotGee.Modeling.Loading;
 
 namespace OneShotGee.Cli.Commands;
 
@@ -16,7 +17,7 @@ public static class EvaluateCommand
     {
         var model = new Option<DirectoryInfo?>("--model", "-m") { Description = "The model to evaluate (reported as 'model')." };
         var baseline = new Option<DirectoryInfo?>("--baseline") { Description = "A baseline model; deltas and the gap reduction are against it." };
-        var models = new Option<string?>("--models") { Description = "More models as name=DIR,name=DIR (e.g. em=runs/em/final,gee=runs/gee/final)." };
+        var models = new Option<string?>("--models") { Description = "More models as name=DIR,name=DIR (e.g. em=runs/em/final,gee=runs/gee/final); a DIR may be a LoRA adapter." };
         var suite = new Option<EvaluationSuite>("--suite")
         {
             Description = $"full: every item of every benchmark (default, unless --limit); quick: the same as --limit {EvaluationOptions.QuickItems}.",
@@ -97,8 +98,9 @@ public static class EvaluateCommand
             var named = ModelsToEvaluate(parse.GetValue(model), parse.GetValue(baseline), parse.GetValue(models));
             var trainingRuns = NamedPaths(parse.GetValue(training), "--training-metrics").Select(t => TrainingRun.Read(t.Name, t.Path)).ToList();
 
+            var sources = named.Select(m => (m.Name, Source: Resolved(m.Name, m.Path))).ToList();
             var evaluations = console.WithProgress("Evaluating", progress =>
-                named.Select(m => ModelEvaluator.Evaluate(m.Name, m.Path, options, progress, cancel)).ToList());
+                sources.Select(m => ModelEvaluator.Evaluate(m.Name, m.Source, options, progress, cancel)).ToList());
             var seeds = new Dictionary<string, long> { ["paired"] = options.PairedOptions.Seed };
             if (options.ItemLimit is { } drawn) seeds["limit"] = drawn.Seed;
             var report = EvaluationReport.Create(evaluations, parse.GetValue(baseline) is null ? null : "baseline", seeds,
@@ -124,9 +126,14 @@ public static class EvaluateCommand
         if (model is not null) named.Add(("model", model.FullName));
         named.AddRange(NamedPaths(models, "--models"));
         if (named.Count == 0) throw new InvalidInputException("give a model to evaluate: --model DIR (and optionally --baseline DIR, --models name=DIR,…)");
-        foreach (var (name, path) in named)
-            if (!Directory.Exists(path)) throw new InvalidInputException($"model '{name}': directory '{path}' does not exist");
         return named;
+    }
+
+    // Every model is checked before any is evaluated, so a bad last model fails in seconds, not after the first ones ran.
+    static ModelSource Resolved(string name, string path)
+    {
+        try { return ModelSource.Resolve(path).Validated(); }
+        catch (InvalidInputException e) { throw new InvalidInputException($"model '{name}': {e.Message}", e); }
     }
 
     static IEnumerable<(string Name, string Path)> NamedPaths(string? list, string option) =>

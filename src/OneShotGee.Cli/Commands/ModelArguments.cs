@@ -1,5 +1,5 @@
 using System.CommandLine;
-using OneShotGee.Core;
+using OneShotGee.Modeling.Loading;
 using OneShotGee.Modeling.Llama;
 using OneShotGee.Modeling.Runtime;
 using OneShotGee.Modeling.Tokenization;
@@ -11,8 +11,13 @@ public sealed class ModelArguments
 {
     readonly Option<DirectoryInfo> _model = new("--model", "-m")
     {
-        Description = "Hugging Face model directory (config.json, *.safetensors, tokenizer files).",
+        Description = "Hugging Face model directory (config.json, *.safetensors, tokenizer files), or a PEFT LoRA adapter "
+            + "directory (adapter_config.json; its base model from base_model_name_or_path).",
         Required = true,
+    };
+    readonly Option<DirectoryInfo?> _baseModel = new("--base-model")
+    {
+        Description = "With an adapter --model: the base model directory, instead of the adapter's base_model_name_or_path.",
     };
     readonly Option<string> _device = new("--device")
     {
@@ -28,26 +33,15 @@ public sealed class ModelArguments
     public void AddTo(Command command)
     {
         command.Add(_model);
+        command.Add(_baseModel);
         command.Add(_device);
         command.Add(_dtype);
     }
 
-    string ModelDirectory(ParseResult parse)
-    {
-        var directory = parse.GetValue(_model)!;
-        if (!directory.Exists) throw new InvalidInputException($"model directory '{directory.FullName}' does not exist");
-        return directory.FullName;
-    }
+    ModelSource Source(ParseResult parse) => ModelSource.Resolve(parse.GetValue(_model)!.FullName, parse.GetValue(_baseModel)?.FullName);
 
-    public ModelTokenizer LoadTokenizer(ParseResult parse) => ModelTokenizer.FromDirectory(ModelDirectory(parse));
+    public ModelTokenizer LoadTokenizer(ParseResult parse) => Source(parse).LoadTokenizer();
 
-    public CausalLM LoadModel(ParseResult parse)
-    {
-        var directory = ModelDirectory(parse);
-        if (!File.Exists(Path.Combine(directory, "config.json")))
-            throw new InvalidInputException($"model directory '{directory}' has no config.json");
-        return CausalLM.FromPretrained(directory,
-            ComputeTarget.ParseDtype(parse.GetValue(_dtype)!),
-            ComputeTarget.ParseDevice(parse.GetValue(_device)!));
-    }
+    public CausalLM LoadModel(ParseResult parse) =>
+        Source(parse).Load(ComputeTarget.ParseDtype(parse.GetValue(_dtype)!), ComputeTarget.ParseDevice(parse.GetValue(_device)!));
 }

@@ -65,6 +65,9 @@ public static class TrainCommand
         var loraDropout = Default("--lora-dropout", "Dropout on the LoRA input while training.", 0.0);
         var loraTargets = Default("--lora-targets", "Comma-separated projections that get adapters.", string.Join(',', LoraOptions.AllTargets));
         var merge = new Option<bool>("--merge") { Description = "With LoRA: also write the merged full model to <out>/merged." };
+        var mergeDtype = Default("--merge-dtype",
+            "Stored dtype of <out>/merged: float32 (default; the merge is computed in float32 and keeps a small update), "
+            + "bfloat16 or float16 (half the size, but an update under half an ulp of the weight is rounded away).", Defaults.MergeDtype);
         var gradientCheckpointing = new Option<bool>("--gradient-checkpointing")
         {
             Description = "Recompute each decoder layer in backward instead of storing its activations (less memory, ~1/3 more compute).",
@@ -80,7 +83,7 @@ public static class TrainCommand
         {
             model, data, output, effectiveBatch, microBatch, temperature, topP, repetitionPenalty, maxNewTokens, tau, lambda,
             l1, l2Convention, penaltyOnly, autoAnneal, groupStats, lr, weightDecay, maxGradNorm, maxSteps, seed, saveSteps, chatTemplate,
-            device, dtype, loraRank, loraAlpha, loraDropout, loraTargets, merge, gradientCheckpointing, resume, plan, memoryBudget,
+            device, dtype, loraRank, loraAlpha, loraDropout, loraTargets, merge, mergeDtype, gradientCheckpointing, resume, plan, memoryBudget,
         };
         command.SetAction((parse, cancel) => console.RunAsync(() =>
         {
@@ -115,6 +118,7 @@ public static class TrainCommand
                         LoraOptions.ParseTargets(parse.GetValue(loraTargets)!))
                     : null,
                 Merge = parse.GetValue(merge),
+                MergeDtype = parse.GetValue(mergeDtype)!,
                 GradientCheckpointing = parse.GetValue(gradientCheckpointing),
                 Resume = parse.GetValue(resume),
             };

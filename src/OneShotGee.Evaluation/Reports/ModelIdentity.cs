@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using OneShotGee.Core;
+using OneShotGee.Modeling.Loading;
 
 namespace OneShotGee.Evaluation.Reports;
 
@@ -15,6 +16,20 @@ public static class ModelIdentity
 {
     const int Blocks = 64;
     const int BlockBytes = 4096;
+
+    /// <summary>A full model's <see cref="Compute"/>; for an adapter, SHA-256 over its base's id, adapter_config.json
+    /// and its safetensors sampled as above.</summary>
+    public static string Of(ModelSource source)
+    {
+        var baseId = Compute(source.BaseDirectory);
+        if (source.AdapterDirectory is not { } adapter) return baseId;
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes(baseId));
+        sha.AppendData(File.ReadAllBytes(Path.Combine(adapter, "adapter_config.json")));
+        foreach (var file in Directory.GetFiles(adapter, "*.safetensors").Order(StringComparer.Ordinal))
+            AppendWeights(sha, file);
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
 
     public static string Compute(string modelDirectory)
     {

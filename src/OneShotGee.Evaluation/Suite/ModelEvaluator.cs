@@ -5,7 +5,7 @@ using OneShotGee.Evaluation.Likelihood;
 using OneShotGee.Evaluation.Paired;
 using OneShotGee.Evaluation.Reports;
 using OneShotGee.Evaluation.Retention;
-using OneShotGee.Modeling.Llama;
+using OneShotGee.Modeling.Loading;
 using OneShotGee.Modeling.Runtime;
 using OneShotGee.Modeling.Tokenization;
 
@@ -14,15 +14,19 @@ namespace OneShotGee.Evaluation.Suite;
 /// <summary>Runs the chosen benchmarks on one model: the step both <c>oneshotgee evaluate</c> and the pipeline call.</summary>
 public static class ModelEvaluator
 {
+    /// <param name="modelDirectory">A full model or a LoRA adapter directory (see <see cref="ModelSource"/>).</param>
     /// <param name="source">What the evaluation records as the model's <see cref="ModelEvaluation.Source"/>; null: its full directory.</param>
     public static ModelEvaluation Evaluate(string name, string modelDirectory, EvaluationOptions options,
+        IProgress<string>? progress = null, CancellationToken ct = default, string? source = null) =>
+        Evaluate(name, ModelSource.Resolve(modelDirectory), options, progress, ct, source);
+
+    public static ModelEvaluation Evaluate(string name, ModelSource model, EvaluationOptions options,
         IProgress<string>? progress = null, CancellationToken ct = default, string? source = null)
     {
         options.Validated();
-        var tokenizer = ModelTokenizer.FromDirectory(modelDirectory);
+        var tokenizer = model.LoadTokenizer();
         var encoder = PromptEncoder.For(tokenizer, options.ChatTemplate);
-        using var lm = CausalLM.FromPretrained(modelDirectory,
-            ComputeTarget.ParseDtype(options.Dtype), ComputeTarget.ParseDevice(options.Device));
+        using var lm = model.Load(ComputeTarget.ParseDtype(options.Dtype), ComputeTarget.ParseDevice(options.Device));
 
         var limit = options.ItemLimit;
         var results = new List<BenchmarkResult>();
@@ -56,8 +60,8 @@ public static class ModelEvaluator
             }
             EvaluationMeter.Record(results[^1], clock.Elapsed.TotalSeconds);
         }
-        return new ModelEvaluation(name, source ?? Path.GetFullPath(modelDirectory), ModelIdentity.Compute(modelDirectory), results, paired,
-            ModelIdentity.Tokenizer(modelDirectory), SettingsOf(options));
+        return new ModelEvaluation(name, source ?? model.Path, ModelIdentity.Of(model), results, paired,
+            ModelIdentity.Tokenizer(model.BaseDirectory), SettingsOf(options));
     }
 
     static EvaluationSettings SettingsOf(EvaluationOptions options) => new(

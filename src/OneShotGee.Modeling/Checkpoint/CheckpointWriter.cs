@@ -20,7 +20,13 @@ public static class CheckpointWriter
 
     static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static void Save(CausalLM lm, string directory, SaveOptions options)
+    public static void Save(CausalLM lm, string directory, SaveOptions options) =>
+        Save(lm, directory, options, [.. lm.named_parameters().Select(p => (p.name, (TorchSharp.torch.Tensor)p.parameter))], transform: null);
+
+    /// <summary>Saves <paramref name="tensors"/> as <paramref name="lm"/>'s weights, each passed through
+    /// <paramref name="transform"/> as it is written (see <see cref="SafetensorsWriter.Write"/>).</summary>
+    internal static void Save(CausalLM lm, string directory, SaveOptions options,
+        IReadOnlyList<(string Name, TorchSharp.torch.Tensor Tensor)> tensors, Func<string, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? transform)
     {
         if (options.MaxShardBytes <= 0) throw new InvalidInputException($"max shard size must be positive, got {options.MaxShardBytes}");
         var target = Path.GetFullPath(directory);
@@ -33,8 +39,7 @@ public static class CheckpointWriter
             config["torch_dtype"] = SafetensorsDtype.TorchDtypeName(storage);
             File.WriteAllText(Path.Combine(staging, "config.json"), config.ToJsonString(Indented));
 
-            var tensors = lm.named_parameters().Select(p => (p.name, (TorchSharp.torch.Tensor)p.parameter)).ToList();
-            SafetensorsWriter.WriteSharded(staging, tensors, storage, options.MaxShardBytes);
+            SafetensorsWriter.WriteSharded(staging, tensors, storage, options.MaxShardBytes, transform);
 
             var source = options.TokenizerSource ?? lm.SourceDirectory;
             if (source is not null)

@@ -1,3 +1,4 @@
+using OneShotGee.Modeling.Checkpoint;
 using OneShotGee.Modeling.Llama;
 using static TorchSharp.torch;
 
@@ -25,7 +26,31 @@ public static class LoraAdapter
     }
 
     /// <summary>
-    /// W ← W + (alpha / r)·B·A (computed in float32, rounded once to W's dtype), then removes the adapters and makes
+    /// Writes the merged model, W + (alpha / r)·B·A for every adapted projection, as a plain Hugging Face checkpoint
+    /// stored in <paramref name="storageDtype"/>, leaving <paramref name="lm"/> (and its adapters) unchanged. Each merged
+    /// weight is computed in float32 from W as it is written, one tensor at a time, so memory grows by one float32 weight,
+    /// not a float32 copy of the model. Stored in float32, the update survives whatever W's dtype; stored in bfloat16 an
+    /// update smaller than half a bfloat16 ulp of W (typical of a GEE run: lr 2e-5, 50 steps) is rounded away.
+    /// Other tensors are stored converted from their dtype (exactly, when widening bfloat16 or float16 to float32).
+    /// </summary>
+    public static void SaveMerged(CausalLM lm, string directory, ScalarType storageDtype)
+    {
+        var adapters = Branches(lm).ToDictionary(b => b.Name + ".weight", b => b.Projection.Lora!);
+        if (adapters.Count == 0) throw new InvalidOperationException("the model has no LoRA adapters to merge");
+        var tensors = lm.named_parameters()
+            .Where(p => !p.name.Contains(".lora_A.") && !p.name.Contains(".lora_B."))
+            .Select(p => (p.name, (Tensor)p.parameter)).ToList();
+        CheckpointWriter.Save(lm, directory, new SaveOptions(StorageDtype: storageDtype), tensors, (name, weight) =>
+        {
+            if (!adapters.TryGetValue(name, out var lora)) return weight;
+            using var noGrad = no_grad();
+            return weight.detach().to(ScalarType.Float32) + lora.Delta();
+        });
+    }
+
+    /// <summary>
+    /// In place: W ← W + (alpha / r)·B·A (computed in float32, rounded once to W's dtype, so with a bfloat16 W a small
+    /// update is lost: <see cref="SaveMerged"/> keeps it), then removes the adapters and makes
     /// every parameter trainable again: the model is a plain one that <see cref="CausalLM.SavePretrained"/> writes as HF.
     /// </summary>
     public static void Merge(CausalLM lm)

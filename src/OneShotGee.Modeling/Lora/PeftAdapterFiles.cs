@@ -99,6 +99,23 @@ static class PeftAdapterFiles
         ["inference_mode"] = true,
     };
 
+    /// <summary>The config's <c>base_model_name_or_path</c>, or null when it records none.</summary>
+    public static string? ReadBaseModel(string directory)
+    {
+        var path = Path.Combine(directory, ConfigFileName);
+        _ = ReadConfig(path);
+        var value = JsonNode.Parse(File.ReadAllText(path))!["base_model_name_or_path"];
+        return value is JsonValue v && v.TryGetValue<string>(out var name) && name.Length > 0 ? name : null;
+    }
+
+    /// <summary>Checks the adapter's config and that its weights file is there, without reading the weights.</summary>
+    public static void Validate(string directory)
+    {
+        _ = ReadConfig(Path.Combine(directory, ConfigFileName));
+        var weights = Path.Combine(directory, WeightsFileName);
+        if (!File.Exists(weights)) throw new InvalidInputException($"adapter weights not found: {weights}");
+    }
+
     static LoraOptions ReadConfig(string path)
     {
         if (!File.Exists(path)) throw new InvalidInputException($"adapter config not found: {path}");

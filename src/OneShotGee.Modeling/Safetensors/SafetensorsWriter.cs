@@ -9,7 +9,10 @@ namespace OneShotGee.Modeling.Safetensors;
 public static class SafetensorsWriter
 {
     /// <summary>Writes one file; tensors are converted to <paramref name="dtype"/> one at a time.</summary>
-    public static void Write(string path, IReadOnlyList<(string Name, Tensor Tensor)> tensors, ScalarType dtype)
+    /// <param name="transform">Computes the stored value of a tensor (same shape) when it is written, inside that
+    /// tensor's dispose scope, so a derived value (e.g. a merged weight) never exists for more than one tensor at once.</param>
+    public static void Write(string path, IReadOnlyList<(string Name, Tensor Tensor)> tensors, ScalarType dtype,
+        Func<string, Tensor, Tensor>? transform = null)
     {
         var elementSize = SafetensorsDtype.ElementSize(dtype);
         var header = new JsonObject { ["__metadata__"] = new JsonObject { ["format"] = "pt" } };
@@ -33,10 +36,11 @@ public static class SafetensorsWriter
         stream.Write(BitConverter.GetBytes((long)padded));
         stream.Write(headerBytes);
         for (var i = headerBytes.Length; i < padded; i++) stream.WriteByte((byte)' ');
-        foreach (var (_, tensor) in tensors)
+        foreach (var (name, tensor) in tensors)
         {
             using var scope = NewDisposeScope();
-            TensorBytes.Write(stream, tensor.detach().to(dtype, CPU).contiguous());
+            var value = transform is null ? tensor : transform(name, tensor);
+            TensorBytes.Write(stream, value.detach().to(dtype, CPU).contiguous());
         }
     }
 
@@ -45,7 +49,7 @@ public static class SafetensorsWriter
     /// <c>model.safetensors.index.json</c> when the tensors exceed <paramref name="maxShardBytes"/>.
     /// </summary>
     public static void WriteSharded(string directory, IReadOnlyList<(string Name, Tensor Tensor)> tensors,
-        ScalarType dtype, long maxShardBytes)
+        ScalarType dtype, long maxShardBytes, Func<string, Tensor, Tensor>? transform = null)
     {
         var elementSize = SafetensorsDtype.ElementSize(dtype);
         var shards = new List<List<(string Name, Tensor Tensor)>> { new() };
@@ -60,14 +64,14 @@ public static class SafetensorsWriter
         }
         if (shards.Count == 1)
         {
-            Write(System.IO.Path.Combine(directory, SafetensorsCheckpoint.SingleFileName), shards[0], dtype);
+            Write(System.IO.Path.Combine(directory, SafetensorsCheckpoint.SingleFileName), shards[0], dtype, transform);
             return;
         }
         var weightMap = new JsonObject();
         for (var i = 0; i < shards.Count; i++)
         {
             var file = $"model-{i + 1:D5}-of-{shards.Count:D5}.safetensors";
-            Write(System.IO.Path.Combine(directory, file), shards[i], dtype);
+            Write(System.IO.Path.Combine(directory, file), shards[i], dtype, transform);
             foreach (var (name, _) in shards[i]) weightMap[name] = file;
         }
         var index = new JsonObject { ["metadata"] = new JsonObject { ["total_size"] = totalBytes }, ["weight_map"] = weightMap };

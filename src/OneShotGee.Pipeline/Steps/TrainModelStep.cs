@@ -10,7 +10,8 @@ namespace OneShotGee.Pipeline.Steps;
 /// GEE training of one variant (e.g. EM only, GEE L2). Safe to retry: when its folder already holds a complete
 /// checkpoint it resumes from the latest one, so a retried step continues instead of starting over (the trainer
 /// removes a save cut off by a kill).
-/// Outputs <c>model-&lt;variant&gt;</c> (the final model; with LoRA the merged one) and <c>metrics-&lt;variant&gt;</c>.
+/// Outputs <c>model-&lt;variant&gt;</c> (the final model; with LoRA the merged one, computed and stored in float32
+/// unless <c>merge_dtype</c> says otherwise, so the evaluated model keeps the update) and <c>metrics-&lt;variant&gt;</c>.
 /// </summary>
 public sealed class TrainModelStep(string variant, TrainOptions options) : IPipelineStep
 {

@@ -35,6 +35,24 @@ static class LoraFixtures
         }
     }
 
+    /// <summary>
+    /// Sets every lora_B (seeded) so that each update (alpha / r)·B·A has a standard deviation of half a bfloat16 ulp
+    /// relative to its weight, 2⁻⁹·std(W): the size a GEE run leaves (lr 2e-5, 50 steps), which a bfloat16 merge rounds away.
+    /// </summary>
+    public static void SetUpdateOfHalfABfloat16Ulp(CausalLM lm, long seed)
+    {
+        using var g = new Generator((ulong)seed, CPU);
+        using var noGrad = no_grad();
+        foreach (var (_, linear) in Modeling.Lora.LoraAdapter.Branches(lm))
+        {
+            using var scope = NewDisposeScope();
+            var b = linear.Lora!.lora_B.weight;
+            b.copy_(randn(b.shape, generator: g));
+            var target = linear.weight.to(ScalarType.Float32).std().item<float>() / 512;
+            b.mul_(target / linear.Lora.Delta().std().item<float>());
+        }
+    }
+
     /// <summary>Same shape and bit-identical values.</summary>
     public static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
 
