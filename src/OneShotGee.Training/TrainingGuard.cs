@@ -30,10 +30,11 @@ public static class TrainingGuard
     static bool IsFinite(Tensor weight)
     {
         using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
         var flat = weight.detach().reshape(-1);
         for (long start = 0; start < flat.shape[0]; start += SliceElements)
         {
-            using var scope = NewDisposeScope();
+            using var slice = NewDisposeScope();
             if (!flat.narrow(0, start, Math.Min(SliceElements, flat.shape[0] - start)).isfinite().all().item<bool>()) return false;
         }
         return true;
