@@ -70,8 +70,8 @@ public sealed class LocalArtifactStoreTests : IDisposable
         var stored = await _store.PutDirectoryAsync("runs/r1/checkpoint", checkpoint);
         Assert.Equal(expected.Sha256, stored.Sha256);
         Assert.Equal(
-            ["runs/r1/checkpoint/config.json", "runs/r1/checkpoint/model.safetensors", "runs/r1/checkpoint/tokenizer/vocab.json"],
-            await _store.ListAsync("runs/r1"));
+            ["runs/r1/checkpoint.files.json", "runs/r1/checkpoint/config.json", "runs/r1/checkpoint/model.safetensors", "runs/r1/checkpoint/tokenizer/vocab.json"],
+            await _store.ListAsync("runs/r1")); // the files and, beside them, their list
 
         var fetched = await _store.GetDirectoryAsync("runs/r1/checkpoint", Path.Combine(_dir, "restored"), stored.Sha256);
         Assert.Equal(expected.Sha256, fetched.Sha256);
@@ -158,5 +158,32 @@ public sealed class LocalArtifactStoreTests : IDisposable
         Assert.NotEmpty(seen);
         Assert.All(seen, sha => Assert.True(sha == oldSha || sha == newSha));
         Assert.Equal(["big.bin"], await _store.ListAsync());
+    }
+
+    /// <summary>A store whose listing returns one page, as Azure Blob's binding does past 5,000 objects.</summary>
+    sealed class OnePageListing(IArtifactStore inner, int page) : IArtifactStore
+    {
+        public string UriOf(string key) => inner.UriOf(key);
+        public Task<ArtifactRef> PutFileAsync(string key, string localPath, CancellationToken ct = default) => inner.PutFileAsync(key, localPath, ct);
+        public Task<ArtifactRef> GetFileAsync(string key, string localPath, string? expectedSha256 = null, CancellationToken ct = default) =>
+            inner.GetFileAsync(key, localPath, expectedSha256, ct);
+        public async Task<IReadOnlyList<string>> ListAsync(string prefix = "", CancellationToken ct = default) => [.. (await inner.ListAsync(prefix, ct)).Take(page)];
+        public Task<bool> ExistsAsync(string key, CancellationToken ct = default) => inner.ExistsAsync(key, ct);
+        public Task DeleteAsync(string keyOrPrefix, CancellationToken ct = default) => inner.DeleteAsync(keyOrPrefix, ct);
+    }
+
+    [Fact]
+    public async Task ADirectoryDownloadsWholeFromItsFileListWhenTheStoresListingIsCutShort()
+    {
+        for (var i = 0; i < 5; i++) WriteFile($"checkpoint/shard-{i}.bin", Random(1000, seed: i));
+        var stored = await _store.PutDirectoryAsync("runs/r/model", Path.Combine(_dir, "checkpoint"));
+        var truncated = new OnePageListing(_store, page: 2);
+
+        var fetched = await truncated.GetDirectoryAsync("runs/r/model", Path.Combine(_dir, "fetched"), stored.Sha256);
+
+        Assert.Equal(stored.Sha256, fetched.Sha256);
+        Assert.Equal(5, Directory.GetFiles(Path.Combine(_dir, "fetched")).Length);
+        Assert.Equal(["runs/r/model/shard-0.bin", "runs/r/model/shard-4.bin"], (await _store.ListAsync("runs/r/model")).Where(k => k.EndsWith("0.bin") || k.EndsWith("4.bin")));
+        Assert.True(await _store.ExistsAsync(ArtifactDirectories.IndexKey("runs/r/model")));
     }
 }
