@@ -216,6 +216,7 @@ public sealed class GeeTrainer : IDisposable
             new TrainerState(Step, batches.Cursor, annealer.InitialGap, trajectory));
         TrainingMeter.RecordCheckpoint(checkpoint, saveClock.Elapsed.TotalSeconds);
         checkpointedStep = Step;
+        if (options.SaveTotalLimit is { } keep) TrainingCheckpoint.KeepNewest(options.OutputPath, keep);
     }
 
     public void Dispose()

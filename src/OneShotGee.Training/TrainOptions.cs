@@ -53,6 +53,9 @@ public sealed record TrainOptions
     public int Seed { get; init; } = 15;
     public int SaveSteps { get; init; } = 10;
 
+    /// <summary>Keep only the newest N checkpoints (null: all); the newest complete one is never deleted.</summary>
+    public int? SaveTotalLimit { get; init; }
+
     /// <summary>A <see cref="Modeling.Tokenization.ChatTemplate"/> name: auto, none, chatml, llama3, llama2.</summary>
     public string ChatTemplate { get; init; } = "auto";
 
@@ -109,6 +112,7 @@ public sealed record TrainOptions
         Require(!Merge || Lora is not null, "--merge needs LoRA adapters to merge (--lora-rank)");
         Require(MergeDtype is "float32" or "bfloat16" or "float16", $"--merge-dtype must be float32, bfloat16 or float16, got '{MergeDtype}'");
         Require(SaveSteps > 0, $"--save-steps must be positive, got {SaveSteps}");
+        Require(SaveTotalLimit is null or > 0, $"--save-total-limit must be at least 1, got {SaveTotalLimit}");
         Require(Modeling.Runtime.ComputeTarget.DeviceNames.Contains(Device) || Device.StartsWith("cuda:", StringComparison.Ordinal),
             $"--device must be auto, cpu, cuda or cuda:N, got '{Device}'");
         Require(Dtype is null or "float32" or "bfloat16" or "float16", $"--dtype must be float32, bfloat16 or float16, got '{Dtype}'");

@@ -43,16 +43,28 @@ public static class TrainingCheckpoint
         return Latest(outputDirectory) ?? throw new InvalidInputException($"--resume latest: no checkpoint under --out '{outputDirectory}'");
     }
 
+    /// <summary>
+    /// Deletes the oldest complete checkpoints beyond the newest <paramref name="keep"/> (a 7B full fine-tuning
+    /// checkpoint is ~100 GB). The newest complete one is never deleted, and only complete ones count.
+    /// </summary>
+    public static void KeepNewest(string outputDirectory, int keep)
+    {
+        foreach (var old in Complete(outputDirectory).Skip(Math.Max(keep, 1)))
+            Directory.Delete(old, recursive: true);
+    }
+
     /// <summary>The highest-step complete checkpoint under <paramref name="outputDirectory"/>, or null if there is none.</summary>
-    public static string? Latest(string outputDirectory) =>
+    public static string? Latest(string outputDirectory) => Complete(outputDirectory).FirstOrDefault();
+
+    /// <summary>Complete checkpoints (those with a trainer state), newest first.</summary>
+    static IEnumerable<string> Complete(string outputDirectory) =>
         Directory.Exists(outputDirectory)
             ? Directory.GetDirectories(outputDirectory, Prefix + "*")
                 .Select(dir => (Dir: dir, Step: int.TryParse(Path.GetFileName(dir)[Prefix.Length..], CultureInfo.InvariantCulture, out var s) ? s : -1))
                 .Where(c => c.Step >= 0 && File.Exists(Path.Combine(c.Dir, TrainerState.FileName)))
                 .OrderByDescending(c => c.Step)
                 .Select(c => c.Dir)
-                .FirstOrDefault()
-            : null;
+            : [];
 
     /// <summary>Removes the staging folders of saves that a killed process never finished.</summary>
     public static void RemoveUnfinished(string outputDirectory)

@@ -96,6 +96,23 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task SaveTotalLimitKeepsTheNewestCheckpointsAndTheRunResumesFromThem()
+    {
+        PrepareStep.Run(new PrepareOptions(DataPath, Synthetic: 8));
+        string[] common = ["train", "--model", Stories260k, "--data", DataPath, "--out", OutDir, "--effective-batch", "4",
+            "--micro-batch", "2", "--max-new-tokens", "4", "--save-steps", "1", "--save-total-limit", "2", "--device", "cpu"];
+
+        var first = await CliRunner.RunAsync([.. common, "--max-steps", "4"]);
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.Equal(["checkpoint-3", "checkpoint-4"], Directory.GetDirectories(OutDir, "checkpoint-*").Select(Path.GetFileName).Order());
+
+        var resumed = await CliRunner.RunAsync([.. common, "--max-steps", "5", "--resume", "latest"]);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Equal(["checkpoint-4", "checkpoint-5"], Directory.GetDirectories(OutDir, "checkpoint-*").Select(Path.GetFileName).Order());
+        Assert.Equal(5, File.ReadLines(Path.Combine(OutDir, "metrics.jsonl")).Count());
+    }
+
+    [Fact]
     public async Task PlanPrintsTheMemoryOfA7bRunFromItsConfigAlone()
     {
         var result = await CliRunner.RunAsync("train", "--plan", "--model", Fixtures.PathOf("models/qwen2.5-math-7b-config"),

@@ -57,6 +57,7 @@ public static class TrainCommand
         var maxSteps = Default("--max-steps", "Optimizer steps.", Defaults.MaxSteps);
         var seed = Default("--seed", "Seed of the data order and the sampling.", Defaults.Seed);
         var saveSteps = Default("--save-steps", "Write a checkpoint every this many steps (and at the end).", Defaults.SaveSteps);
+        var saveTotalLimit = new Option<int?>("--save-total-limit") { Description = "Keep only the newest N checkpoints (default: all)." };
         var chatTemplate = Default("--chat-template", "auto, none, chatml, llama3 or llama2.", Defaults.ChatTemplate);
         var device = Default("--device", "auto, cpu, cuda or cuda:N.", Defaults.Device);
         var dtype = new Option<string?>("--dtype") { Description = "float32, bfloat16 or float16 (default float32 on CPU, bfloat16 on CUDA)." };
@@ -82,7 +83,7 @@ public static class TrainCommand
         var command = new Command("train", "Fine-tune a model with One-shot GEE: sample, entropy, GEE loss, AdamW.")
         {
             model, data, output, effectiveBatch, microBatch, temperature, topP, repetitionPenalty, maxNewTokens, tau, lambda,
-            l1, l2Convention, penaltyOnly, autoAnneal, groupStats, lr, weightDecay, maxGradNorm, maxSteps, seed, saveSteps, chatTemplate,
+            l1, l2Convention, penaltyOnly, autoAnneal, groupStats, lr, weightDecay, maxGradNorm, maxSteps, seed, saveSteps, saveTotalLimit, chatTemplate,
             device, dtype, loraRank, loraAlpha, loraDropout, loraTargets, merge, mergeDtype, gradientCheckpointing, resume, plan, memoryBudget,
         };
         command.SetAction((parse, cancel) => console.RunAsync(() =>
@@ -110,6 +111,7 @@ public static class TrainCommand
                 MaxSteps = parse.GetValue(maxSteps),
                 Seed = parse.GetValue(seed),
                 SaveSteps = parse.GetValue(saveSteps),
+                SaveTotalLimit = parse.GetValue(saveTotalLimit),
                 ChatTemplate = parse.GetValue(chatTemplate)!,
                 Device = parse.GetValue(device)!,
                 Dtype = parse.GetValue(dtype),
