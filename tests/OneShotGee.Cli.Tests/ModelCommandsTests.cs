@@ -39,6 +39,33 @@ public class ModelCommandsTests
     }
 
     [Fact]
+    public async Task NumReturnSequencesDecodesTheCopiesInOneBatch()
+    {
+        var reference = Ints(StoriesCase("Once upon a time").GetProperty("generated_ids")).Take(20);
+        string[] common = ["generate", "--model", Stories, "--prompt", "Once upon a time", "--max-new-tokens", "20", "--json"];
+
+        // Greedy: every copy in the padded batch is llama2.c's continuation.
+        var greedy = await CliRunner.RunAsync([.. common, "--temperature", "0", "--num-return-sequences", "3"]);
+        Assert.True(greedy.ExitCode == 0, greedy.Error);
+        using (var output = JsonDocument.Parse(greedy.Output))
+            Assert.All(output.RootElement.EnumerateArray(), s => Assert.Equal(reference, Ints(s.GetProperty("generated_ids"))));
+
+        // Sampled: different continuations, the same ones again for the same seed.
+        string[] sampled = [.. common, "--temperature", "1", "--num-return-sequences", "4", "--seed", "7"];
+        var first = await CliRunner.RunAsync(sampled);
+        var again = await CliRunner.RunAsync(sampled);
+        Assert.Equal(first.Output, again.Output);
+        using var samples = JsonDocument.Parse(first.Output);
+        var continuations = samples.RootElement.EnumerateArray().Select(s => string.Join(',', Ints(s.GetProperty("generated_ids")))).ToList();
+        Assert.Equal(4, continuations.Count);
+        Assert.True(continuations.Distinct().Count() > 1, "four samples at temperature 1 were all the same");
+
+        var none = await CliRunner.RunAsync([.. common, "--num-return-sequences", "0"]);
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("--num-return-sequences", none.Error);
+    }
+
+    [Fact]
     public async Task GenerateStopsAtTheChatTemplatesEndOfTurnWhenTheEosIsAnotherToken()
     {
         const int EndOfText = 151643, ImEnd = 151645;

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using OneShotGee.Core;
 using OneShotGee.Modeling.Generation;
 using OneShotGee.Modeling.Tokenization;
 
 namespace OneShotGee.Cli.Commands;
 
-/// <summary><c>oneshotgee generate</c>: continue one prompt with a model (KV-cache decoding).</summary>
+/// <summary><c>oneshotgee generate</c>: continue one prompt with a model (KV-cache decoding), N times in one batch.</summary>
 public static class GenerateCommand
 {
     sealed record GenerateResult(
@@ -21,6 +22,11 @@ public static class GenerateCommand
         var topK = new Option<int>("--top-k") { Description = "Keep the k most likely tokens (0 = off).", DefaultValueFactory = _ => 0 };
         var repetitionPenalty = new Option<double>("--repetition-penalty") { Description = "HF repetition penalty (1 = off).", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<long>("--seed") { Description = "Sampling seed.", DefaultValueFactory = _ => 15 };
+        var numReturnSequences = new Option<int>("--num-return-sequences", "-n")
+        {
+            Description = "Continuations of the prompt, decoded together in one batch (--json then prints a list).",
+            DefaultValueFactory = _ => 1,
+        };
         var chatTemplate = new Option<string>("--chat-template")
         {
             Description = "auto (from tokenizer_config.json), none, chatml, llama3 or llama2.",
@@ -30,7 +36,7 @@ public static class GenerateCommand
         var json = new Option<bool>("--json") { Description = "Print prompt/generated ids, text, stop reason and entropies as JSON." };
         var command = new Command("generate", "Generate a continuation of a prompt.")
         {
-            prompt, maxNewTokens, temperature, topP, topK, repetitionPenalty, seed, chatTemplate, json,
+            prompt, maxNewTokens, temperature, topP, topK, repetitionPenalty, seed, numReturnSequences, chatTemplate, json,
         };
         model.AddTo(command);
 
@@ -52,19 +58,26 @@ public static class GenerateCommand
                 Seed = parse.GetValue(seed),
                 ReturnEntropies = true,
             };
+            var count = parse.GetValue(numReturnSequences);
+            if (count < 1) throw new InvalidInputException($"--num-return-sequences must be at least 1, got {count}");
             using var lm = model.LoadModel(parse);
-            var sequence = TokenGenerator.Generate(lm, [promptIds], options)[0];
-            var text = tokenizer.Decode(sequence.ContentIds, skipSpecialTokens: true);
+            var results = TokenGenerator.Generate(lm, [.. Enumerable.Repeat(promptIds, count)], options)
+                .Select(s => new GenerateResult(s.PromptIds, s.GeneratedIds, tokenizer.Decode(s.ContentIds, skipSpecialTokens: true),
+                    s.StopReason.ToString().ToLowerInvariant(), s.Entropies ?? []))
+                .ToList();
 
             if (parse.GetValue(json))
-                console.WriteJson(new GenerateResult(sequence.PromptIds, sequence.GeneratedIds, text,
-                    sequence.StopReason.ToString().ToLowerInvariant(), sequence.Entropies ?? []));
-            else
             {
-                console.Output.WriteLine(text);
-                console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{sequence.GeneratedIds.Count} tokens, stop: {sequence.StopReason}, mean entropy {sequence.Entropies?.DefaultIfEmpty().Average():F4} nats"));
+                if (count == 1) console.WriteJson(results[0]);
+                else console.WriteJson(results);
             }
+            else
+                foreach (var result in results)
+                {
+                    console.Output.WriteLine(result.Text);
+                    console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{result.GeneratedIds.Count} tokens, stop: {result.StopReason}, mean entropy {result.Entropies.DefaultIfEmpty().Average():F4} nats"));
+                }
             return Task.CompletedTask;
         }));
         return command;
