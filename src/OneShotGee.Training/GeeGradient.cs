@@ -38,7 +38,7 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
         var groups = rollouts.SelectMany(r => r.Groups).ToList();
         var lambda = annealer.Next(GroupEntropyStatistics.Of(entropies, groups, gee.Groups).EntropyGap);
         var (coefficients, metrics) = new TwoPassGee(gee with { Lambda = lambda, AutoAnneal = false })
-            .Coefficients(entropies, groups, step);
+            .Coefficients(entropies, groups, step, [.. rollouts.SelectMany(r => r.TokenCounts)]);
         metrics.EnsureFinite();
 
         var offset = 0;
@@ -73,7 +73,7 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
             var values = Values(h);
             var lambda = annealer.Next(GroupEntropyStatistics.Of(values, rollout.Groups, gee.Groups).EntropyGap);
             var (loss, metrics) = new GroupEntropyEqualizationLoss(gee with { Lambda = lambda, AutoAnneal = false })
-                .Forward(h, rollout.Groups, step);
+                .Forward(h, rollout.Groups, step, rollout.TokenCounts);
             parts.Add(metrics.EnsureFinite());
             (loss / microBatches.Count).backward();
             entropies.AddRange(values);

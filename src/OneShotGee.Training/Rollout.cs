@@ -15,6 +15,9 @@ public sealed record Rollout(
 {
     public int GeneratedTokens => Responses.Sum(r => r.Count);
 
+    /// <summary>Generated tokens of each response, the weights of token-weighted entropy minimisation.</summary>
+    public IReadOnlyList<int> TokenCounts => [.. Responses.Select(r => r.Count)];
+
     /// <summary>H_i [micro-batch]: the mean τ-entropy over each response's tokens, from one left-padded forward pass
     /// over prompt + response (differentiable unless called under no_grad).</summary>
     public Tensor SampleEntropies(CausalLM lm, double tau)

@@ -38,6 +38,8 @@ public sealed record TrainOptions
     public double Tau { get; init; } = 0.5;
     public double Lambda { get; init; } = 3.0;
     public GeePenalty Penalty { get; init; } = GeePenalty.L2;
+    /// <summary>How the entropy-minimisation term averages: per sample (ours) or per generated token (One-shot EM).</summary>
+    public EmWeighting EmWeighting { get; init; } = EmWeighting.Sample;
     public bool PenaltyOnly { get; init; }
     public bool AutoAnneal { get; init; }
     public GroupStatsMode GroupStats { get; init; } = GroupStatsMode.Batch;
@@ -83,7 +85,7 @@ public sealed record TrainOptions
 
     public GeeOptions GeeOptions(IReadOnlyList<string> groups) => new()
     {
-        Lambda = Lambda, Temperature = Tau, Penalty = Penalty, PenaltyOnly = PenaltyOnly, AutoAnneal = AutoAnneal, Groups = groups,
+        Lambda = Lambda, Temperature = Tau, Penalty = Penalty, PenaltyOnly = PenaltyOnly, EmWeighting = EmWeighting, AutoAnneal = AutoAnneal, Groups = groups,
     };
 
     /// <summary>Checks everything that needs neither the data nor the model; throws <see cref="InvalidInputException"/> naming the option.</summary>

@@ -33,6 +33,7 @@ public static class TrajectoryOptions
         ["lambda"] = Text(o.Lambda),
         ["penalty"] = o.Penalty.ToString().ToLowerInvariant(),
         ["penalty-only"] = Text(o.PenaltyOnly),
+        ["em-weighting"] = o.EmWeighting.ToString().ToLowerInvariant(),
         ["auto-anneal"] = Text(o.AutoAnneal),
         ["group-stats"] = o.GroupStats.ToString().ToLowerInvariant(),
         ["lr"] = Text(o.LearningRate),

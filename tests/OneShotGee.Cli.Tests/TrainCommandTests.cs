@@ -87,6 +87,21 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task TokenWeightedEmTrainsAndAResumeCannotSwitchIt()
+    {
+        PrepareStep.Run(new PrepareOptions(DataPath, Synthetic: 8));
+        string[] common = ["train", "--model", Stories260k, "--data", DataPath, "--out", OutDir, "--effective-batch", "4",
+            "--micro-batch", "2", "--max-new-tokens", "4", "--save-steps", "1", "--device", "cpu", "--lambda", "0"];
+
+        var token = await CliRunner.RunAsync([.. common, "--max-steps", "1", "--em-weighting", "token"]);
+        Assert.True(token.ExitCode == 0, token.Error);
+
+        var switched = await CliRunner.RunAsync([.. common, "--max-steps", "2", "--resume", "latest"]);
+        Assert.Equal(2, switched.ExitCode);
+        Assert.Contains("em-weighting token → sample", switched.Error);
+    }
+
+    [Fact]
     public async Task TheReferenceConventionWithL1ExitsWithTwo()
     {
         var result = await CliRunner.RunAsync("train", "--model", Stories260k, "--data", DataPath, "--out", OutDir, "--l1", "--l2-convention", "reference");

@@ -1,5 +1,5 @@
-using OneShotGee.Core;
 using System.CommandLine;
+using OneShotGee.Core;
 using OneShotGee.Core.Gee;
 using OneShotGee.Modeling.Lora;
 using OneShotGee.Training;
@@ -44,6 +44,11 @@ public static class TrainCommand
             DefaultValueFactory = _ => "ours",
         };
         l2Convention.AcceptOnlyFromAmong("ours", "reference");
+        var emWeighting = new Option<EmWeighting>("--em-weighting")
+        {
+            Description = "sample: the EM term is the mean of per-response entropies (ours); token: the mean over all generated tokens, as One-shot EM.",
+            DefaultValueFactory = _ => Defaults.EmWeighting,
+        };
         var penaltyOnly = new Option<bool>("--penalty-only") { Description = "Drop the H̄ term; keep only λ·penalty." };
         var autoAnneal = new Option<bool>("--auto-anneal") { Description = "Scale λ by gap_t / gap_0 each step." };
         var groupStats = new Option<GroupStatsMode>("--group-stats")
@@ -83,7 +88,7 @@ public static class TrainCommand
         var command = new Command("train", "Fine-tune a model with One-shot GEE: sample, entropy, GEE loss, AdamW.")
         {
             model, data, output, effectiveBatch, microBatch, temperature, topP, repetitionPenalty, maxNewTokens, tau, lambda,
-            l1, l2Convention, penaltyOnly, autoAnneal, groupStats, lr, weightDecay, maxGradNorm, maxSteps, seed, saveSteps, saveTotalLimit, chatTemplate,
+            l1, l2Convention, emWeighting, penaltyOnly, autoAnneal, groupStats, lr, weightDecay, maxGradNorm, maxSteps, seed, saveSteps, saveTotalLimit, chatTemplate,
             device, dtype, loraRank, loraAlpha, loraDropout, loraTargets, merge, mergeDtype, gradientCheckpointing, resume, plan, memoryBudget,
         };
         command.SetAction((parse, cancel) => console.RunAsync(() =>
@@ -103,6 +108,7 @@ public static class TrainCommand
                 Lambda = parse.GetValue(lambda),
                 Penalty = Penalty(parse.GetValue(l1), parse.GetValue(l2Convention)!),
                 PenaltyOnly = parse.GetValue(penaltyOnly),
+                EmWeighting = parse.GetValue(emWeighting),
                 AutoAnneal = parse.GetValue(autoAnneal),
                 GroupStats = parse.GetValue(groupStats),
                 LearningRate = parse.GetValue(lr),

@@ -16,6 +16,17 @@ public enum GeePenalty
     SquaredDifference,
 }
 
+/// <summary>How the entropy-minimisation term averages the batch.</summary>
+public enum EmWeighting
+{
+    /// <summary>H̄ = mean of the sample entropies H_i (each the mean over its own tokens).</summary>
+    Sample,
+
+    /// <summary>Σ_i n_i·H_i / Σ_i n_i over the n_i generated tokens of each sample: the mean over all generated tokens,
+    /// as One-shot EM averages; long responses weigh more.</summary>
+    Token,
+}
+
 /// <summary>Settings of the Group-Entropy Equalization objective L = H̄ + λ·Σ_g φ(H_g − H̄).</summary>
 public sealed record GeeOptions
 {
@@ -26,6 +37,9 @@ public sealed record GeeOptions
     public double Temperature { get; init; } = 0.5;
 
     public GeePenalty Penalty { get; init; } = GeePenalty.L2;
+
+    /// <summary>How the entropy-minimisation term averages; the group statistics are sample means either way.</summary>
+    public EmWeighting EmWeighting { get; init; } = EmWeighting.Sample;
 
     /// <summary>Drop the H̄ (entropy-minimisation) term and keep only λ·penalty.</summary>
     public bool PenaltyOnly { get; init; }
@@ -48,6 +62,8 @@ public sealed record GeeOptions
             throw new InvalidInputException($"GEE option Penalty must be L2, L1 or SquaredDifference, got {Penalty}.");
         if (Penalty == GeePenalty.SquaredDifference && Groups.Count != 2)
             throw new InvalidInputException($"GEE option Penalty SquaredDifference (the reference L2 convention) needs exactly two groups, got {Groups.Count}.");
+        if (!Enum.IsDefined(EmWeighting))
+            throw new InvalidInputException($"GEE option EmWeighting must be Sample or Token, got {EmWeighting}.");
         if (Groups.Count == 0)
             throw new InvalidInputException("GEE option Groups must list at least one group label.");
         if (Groups.Any(string.IsNullOrWhiteSpace))

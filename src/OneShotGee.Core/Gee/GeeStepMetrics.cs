@@ -18,9 +18,10 @@ public sealed record GeeStepMetrics(
     double Lambda,
     IReadOnlyList<string> MissingGroups)
 {
-    public static GeeStepMetrics Create(int step, GroupEntropyStatistics stats, double lambda, GeeOptions options)
+    /// <param name="emTerm">The entropy-minimisation term when it is not H̄ (token weighting).</param>
+    public static GeeStepMetrics Create(int step, GroupEntropyStatistics stats, double lambda, GeeOptions options, double? emTerm = null)
     {
-        var lossEm = options.PenaltyOnly ? 0 : stats.MeanEntropy;
+        var lossEm = options.PenaltyOnly ? 0 : emTerm ?? stats.MeanEntropy;
         var lossBias = lambda * stats.Penalty(options.Penalty);
         return new(step, lossEm + lossBias, lossEm, lossBias, stats.MeanEntropy, stats.GroupEntropies,
             stats.EntropyGap, lambda, stats.MissingGroups);

@@ -18,7 +18,9 @@ public sealed class GroupEntropyEqualizationLoss(GeeOptions options)
 
     /// <summary>The loss of sample entropies H_i [batch] labelled by <paramref name="groups"/>, and its metrics.
     /// λ comes from the annealer, computed from detached values, so it is a constant for autograd.</summary>
-    public (Tensor Loss, GeeStepMetrics Metrics) Forward(Tensor sampleEntropies, IReadOnlyList<string> groups, int step)
+    /// <param name="tokenCounts">Generated tokens per sample, for <see cref="EmWeighting.Token"/>.</param>
+    public (Tensor Loss, GeeStepMetrics Metrics) Forward(
+        Tensor sampleEntropies, IReadOnlyList<string> groups, int step, IReadOnlyList<int>? tokenCounts = null)
     {
         if (sampleEntropies.dim() != 1)
             throw new InvalidInputException(
@@ -29,6 +31,8 @@ public sealed class GroupEntropyEqualizationLoss(GeeOptions options)
         var lambda = annealer.Next(stats.EntropyGap);
 
         var meanEntropy = sampleEntropies.mean();
+        var em = EmWeights.Of(options.EmWeighting, groups.Count, tokenCounts);
+        var emTerm = (sampleEntropies * tensor(em).to(sampleEntropies.dtype, sampleEntropies.device)).sum();
         var groupEntropies = Averaging(stats, groups, sampleEntropies).matmul(sampleEntropies);
         var deviations = groupEntropies - meanEntropy;
         var penalty = options.Penalty switch
@@ -38,8 +42,8 @@ public sealed class GroupEntropyEqualizationLoss(GeeOptions options)
             // A missing group leaves no difference to penalise, as it leaves out its term under L2 and L1.
             _ => groupEntropies.shape[0] == 2 ? (groupEntropies[0] - groupEntropies[1]).square() : zeros_like(meanEntropy),
         };
-        var loss = options.PenaltyOnly ? lambda * penalty : meanEntropy + lambda * penalty;
-        return (loss.MoveToOuterDisposeScope(), GeeStepMetrics.Create(step, stats, lambda, options));
+        var loss = options.PenaltyOnly ? lambda * penalty : emTerm + lambda * penalty;
+        return (loss.MoveToOuterDisposeScope(), GeeStepMetrics.Create(step, stats, lambda, options, values.Select((h, i) => em[i] * h).Sum()));
     }
 
     /// <summary>[present groups, batch] with 1/n_g where sample i is in group g, so that A·H = (H_g).</summary>

@@ -20,17 +20,19 @@ public sealed class TwoPassGee(GeeOptions options)
     /// for (H_a − H_b)²: c_i = [not PenaltyOnly]/N + λ·2(H_a − H_b)·(1[i∈a]/n_a − 1[i∈b]/n_b), 0 with a group missing.
     /// λ is this step's annealed value, held constant as in <see cref="GroupEntropyEqualizationLoss"/>.
     /// </summary>
+    /// <param name="tokenCounts">Generated tokens per sample, for <see cref="EmWeighting.Token"/> (whose EM part of c_i is n_i/Σn).</param>
     public (double[] Coefficients, GeeStepMetrics Metrics) Coefficients(
-        IReadOnlyList<double> sampleEntropies, IReadOnlyList<string> groups, int step)
+        IReadOnlyList<double> sampleEntropies, IReadOnlyList<string> groups, int step, IReadOnlyList<int>? tokenCounts = null)
     {
         var stats = GroupEntropyStatistics.Of(sampleEntropies, groups, options.Groups);
         var lambda = annealer.Next(stats.EntropyGap);
-        var n = (double)stats.SampleCount;
+        var em = EmWeights.Of(options.EmWeighting, groups.Count, tokenCounts);
         var c = new double[groups.Count];
         var penalty = PenaltySlopes(stats);
         for (var i = 0; i < c.Length; i++)
-            c[i] = (options.PenaltyOnly ? 0 : 1 / n) + lambda * penalty(groups[i]);
-        return (c, GeeStepMetrics.Create(step, stats, lambda, options));
+            c[i] = (options.PenaltyOnly ? 0 : em[i]) + lambda * penalty(groups[i]);
+        var emTerm = sampleEntropies.Select((h, i) => em[i] * h).Sum();
+        return (c, GeeStepMetrics.Create(step, stats, lambda, options, emTerm));
     }
 
     /// <summary>∂penalty/∂H_i for a sample of each group.</summary>

@@ -65,6 +65,47 @@ public class TwoPassGeeTests
     }
 
     [Fact]
+    public void TokenWeightedEmWeighsEachSampleByItsGeneratedTokens()
+    {
+        // λ = 0, token counts 1, 3, 2, 2 (Σ 8): c_i = n_i / 8 and L = (0.5·1 + 0.8·3 + 0.4·2 + 0.9·2) / 8 = 5.5 / 8.
+        var (c, metrics) = new TwoPassGee(Options with { Lambda = 0, EmWeighting = EmWeighting.Token })
+            .Coefficients([0.5, 0.8, 0.4, 0.9], ["m", "f", "m", "f"], 0, tokenCounts: [1, 3, 2, 2]);
+
+        double[] expected = [0.125, 0.375, 0.25, 0.25];
+        for (var i = 0; i < 4; i++) Assert.Equal(expected[i], c[i], 12);
+        Assert.Equal(0.6875, metrics.Loss, 12);
+        Assert.Equal(0.65, metrics.MeanEntropy, 12); // H̄ as reported stays the sample mean
+        Assert.Throws<InvalidInputException>(() => new TwoPassGee(Options with { EmWeighting = EmWeighting.Token }).Coefficients([0.5, 0.8], ["m", "f"], 0));
+    }
+
+    [Fact]
+    public void TokenWeightedTwoPassGradientEqualsTheWholeBatchGradient()
+    {
+        using var scope = NewDisposeScope();
+        var options = Options with { EmWeighting = EmWeighting.Token };
+        var generator = new Generator(9);
+        var x = randn([5, 6, 3], ScalarType.Float64, generator: generator);
+        var weight = randn([3, 8], ScalarType.Float64, generator: generator).requires_grad_();
+        int[] lengths = [3, 4, 2, 5, 1];
+        var mask = GenerationMask.FromSpans([2, 2, 3, 1, 2], lengths, 6);
+        string[] groups = ["m", "m", "f", "m", "f"];
+        Tensor Entropies(int from, int to) => TokenEntropy.PerSample(x[from..to].matmul(weight), mask[from..to], options.Temperature);
+
+        new GroupEntropyEqualizationLoss(options).Forward(Entropies(0, 5), groups, 0, lengths).Loss.backward();
+        var fullBatch = weight.grad!.clone();
+        weight.grad!.zero_();
+        var entropies = new List<double>();
+        using (no_grad())
+            foreach (var (from, to) in new[] { (0, 2), (2, 4), (4, 5) })
+                entropies.AddRange(Entropies(from, to).data<double>().ToArray());
+        var (c, _) = new TwoPassGee(options).Coefficients(entropies, groups, 0, lengths);
+        foreach (var (from, to) in new[] { (0, 2), (2, 4), (4, 5) })
+            TwoPassGee.SurrogateLoss(Entropies(from, to), c[from..to]).backward();
+
+        FiniteDifferences.AssertClose(fullBatch.data<double>().ToArray(), weight.grad!.data<double>().ToArray(), 1e-9);
+    }
+
+    [Fact]
     public void L1SignOfZeroIsZero()
     {
         var (c, _) = new TwoPassGee(Options with { Penalty = GeePenalty.L1 }).Coefficients([0.5, 0.5, 0.5], ["m", "f", "m"], 0);
