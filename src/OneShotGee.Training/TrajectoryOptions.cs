@@ -1,7 +1,6 @@
 using System.Globalization;
 using OneShotGee.Core;
-using OneShotGee.Evaluation;
-using OneShotGee.Evaluation.Reports;
+using OneShotGee.Modeling.Loading;
 using OneShotGee.Modeling.Runtime;
 
 namespace OneShotGee.Training;

@@ -1,4 +1,5 @@
 using OneShotGee.Evaluation.Paired;
+using OneShotGee.Modeling.Loading;
 
 namespace OneShotGee.Evaluation.Reports;
 

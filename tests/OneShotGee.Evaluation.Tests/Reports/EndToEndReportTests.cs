@@ -2,6 +2,7 @@ using OneShotGee.Evaluation.Paired;
 using OneShotGee.Evaluation.Reports;
 using OneShotGee.Evaluation.Retention;
 using OneShotGee.Modeling.Llama;
+using OneShotGee.Modeling.Loading;
 using OneShotGee.Modeling.Tokenization;
 using OneShotGee.Tests;
 

@@ -1,5 +1,6 @@
 using OneShotGee.Core;
 using OneShotGee.Evaluation.Reports;
+using OneShotGee.Modeling.Loading;
 using OneShotGee.Tests;
 
 namespace OneShotGee.Evaluation.Tests.Reports;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace OneShotGee.Evaluation;
+namespace OneShotGee.Core;
 
 /// <summary>The SHA-256 (lowercase hex) of a data file, recorded in reports so they name exactly what they measured.</summary>
 public static class DatasetHash

@@ -2,9 +2,8 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using OneShotGee.Core;
-using OneShotGee.Modeling.Loading;
 
-namespace OneShotGee.Evaluation.Reports;
+namespace OneShotGee.Modeling.Loading;
 
 /// <summary>
 /// A cheap, stable id for a checkpoint directory: SHA-256 over config.json's bytes and, for every *.safetensors file
