@@ -39,32 +39,6 @@ public class TwoPassGeeTests
     }
 
     [Fact]
-    public void TheReferenceConventionsTwoPassGradientEqualsTheWholeBatchGradient()
-    {
-        using var scope = NewDisposeScope();
-        var options = Options with { Penalty = GeePenalty.SquaredDifference };
-        var generator = new Generator(7);
-        var x = randn([5, 6, 3], ScalarType.Float64, generator: generator);
-        var weight = randn([3, 8], ScalarType.Float64, generator: generator).requires_grad_();
-        var mask = GenerationMask.FromSpans([2, 2, 3, 1, 2], [3, 4, 2, 5, 1], 6);
-        string[] groups = ["m", "m", "f", "m", "f"]; // 3 against 2
-        Tensor Entropies(int from, int to) => TokenEntropy.PerSample(x[from..to].matmul(weight), mask[from..to], options.Temperature);
-
-        new GroupEntropyEqualizationLoss(options).Forward(Entropies(0, 5), groups, 0).Loss.backward();
-        var fullBatch = weight.grad!.clone();
-        weight.grad!.zero_();
-        var entropies = new List<double>();
-        using (no_grad())
-            foreach (var (from, to) in new[] { (0, 2), (2, 4), (4, 5) })
-                entropies.AddRange(Entropies(from, to).data<double>().ToArray());
-        var (c, _) = new TwoPassGee(options).Coefficients(entropies, groups, 0);
-        foreach (var (from, to) in new[] { (0, 2), (2, 4), (4, 5) })
-            TwoPassGee.SurrogateLoss(Entropies(from, to), c[from..to]).backward();
-
-        FiniteDifferences.AssertClose(fullBatch.data<double>().ToArray(), weight.grad!.data<double>().ToArray(), 1e-9);
-    }
-
-    [Fact]
     public void TokenWeightedEmWeighsEachSampleByItsGeneratedTokens()
     {
         // λ = 0, token counts 1, 3, 2, 2 (Σ 8): c_i = n_i / 8 and L = (0.5·1 + 0.8·3 + 0.4·2 + 0.9·2) / 8 = 5.5 / 8.
@@ -78,17 +52,20 @@ public class TwoPassGeeTests
         Assert.Throws<InvalidInputException>(() => new TwoPassGee(Options with { EmWeighting = EmWeighting.Token }).Coefficients([0.5, 0.8], ["m", "f"], 0));
     }
 
-    [Fact]
-    public void TokenWeightedTwoPassGradientEqualsTheWholeBatchGradient()
+    [Theory]
+    [InlineData(GeePenalty.SquaredDifference, EmWeighting.Sample)] // the reference code's (H_a − H_b)²
+    [InlineData(GeePenalty.L2, EmWeighting.Token)]                  // One-shot EM's mean over generated tokens
+    public void TwoGroupTwoPassGradientEqualsTheWholeBatchGradient(GeePenalty penalty, EmWeighting emWeighting)
     {
         using var scope = NewDisposeScope();
-        var options = Options with { EmWeighting = EmWeighting.Token };
-        var generator = new Generator(9);
+        var options = Options with { Penalty = penalty, EmWeighting = emWeighting };
+        var generator = new Generator(7);
         var x = randn([5, 6, 3], ScalarType.Float64, generator: generator);
         var weight = randn([3, 8], ScalarType.Float64, generator: generator).requires_grad_();
         int[] lengths = [3, 4, 2, 5, 1];
         var mask = GenerationMask.FromSpans([2, 2, 3, 1, 2], lengths, 6);
-        string[] groups = ["m", "m", "f", "m", "f"];
+        string[] groups = ["m", "m", "f", "m", "f"]; // 3 against 2
+        (int From, int To)[] microBatches = [(0, 2), (2, 4), (4, 5)];
         Tensor Entropies(int from, int to) => TokenEntropy.PerSample(x[from..to].matmul(weight), mask[from..to], options.Temperature);
 
         new GroupEntropyEqualizationLoss(options).Forward(Entropies(0, 5), groups, 0, lengths).Loss.backward();
@@ -96,10 +73,10 @@ public class TwoPassGeeTests
         weight.grad!.zero_();
         var entropies = new List<double>();
         using (no_grad())
-            foreach (var (from, to) in new[] { (0, 2), (2, 4), (4, 5) })
+            foreach (var (from, to) in microBatches)
                 entropies.AddRange(Entropies(from, to).data<double>().ToArray());
         var (c, _) = new TwoPassGee(options).Coefficients(entropies, groups, 0, lengths);
-        foreach (var (from, to) in new[] { (0, 2), (2, 4), (4, 5) })
+        foreach (var (from, to) in microBatches)
             TwoPassGee.SurrogateLoss(Entropies(from, to), c[from..to]).backward();
 
         FiniteDifferences.AssertClose(fullBatch.data<double>().ToArray(), weight.grad!.data<double>().ToArray(), 1e-9);
