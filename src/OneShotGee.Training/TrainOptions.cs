@@ -130,7 +130,7 @@ public sealed record TrainOptions
         Require(MicroBatch >= groups.Count,
             $"--micro-batch {MicroBatch} is smaller than the {groups.Count} groups of --data; every micro-batch must hold every group");
         Require(MicroBatch % groups.Count == 0,
-            $"--micro-batch {MicroBatch} must be a multiple of the {groups.Count} groups, so that each micro-batch holds whole pairs (one row per group)");
+            $"--micro-batch {MicroBatch} must be a multiple of the {groups.Count} groups, so that each micro-batch holds whole counterfactual sets (one row per group)");
     }
 
     static bool Positive(double value) => double.IsFinite(value) && value > 0;

@@ -39,6 +39,7 @@ public sealed record TrainStepMetrics(
             foreach (var (group, h) in Gee.GroupEntropies) json.WriteNumber(group, h);
             json.WriteEndObject();
             json.WriteNumber("entropy_gap", Gee.EntropyGap);
+            json.WriteNumber("entropy_variance", Gee.EntropyVariance);
             json.WriteNumber("lambda", Gee.Lambda);
             json.WriteNumber("grad_norm", GradNorm);
             json.WriteNumber("lr", LearningRate);
@@ -54,10 +55,12 @@ public sealed record TrainStepMetrics(
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary><c>Step 3 | loss=… | gap=… | H[male]=… | H[female]=… | λ=…</c></summary>
+    /// <summary><c>Step 3 | loss=… | gap=… | H[male]=… | H[female]=… | λ=…</c>; with more than two groups the variance of
+    /// the H_g follows the gap (<c>gap=… | var=…</c>).</summary>
     public override string ToString()
     {
         var line = new StringBuilder(FormattableString.Invariant($"Step {Step} | loss={Gee.Loss:F4} | gap={Gee.EntropyGap:F4}"));
+        if (Gee.GroupEntropies.Count > 2) line.Append(CultureInfo.InvariantCulture, $" | var={Gee.EntropyVariance:F4}");
         foreach (var (group, h) in Gee.GroupEntropies) line.Append(CultureInfo.InvariantCulture, $" | H[{group}]={h:F4}");
         line.Append(CultureInfo.InvariantCulture,
             $" | λ={Gee.Lambda:F3} | grad={GradNorm:F3} | {TokensPerSecond:F0} tok/s | {StepSeconds:F1}s");

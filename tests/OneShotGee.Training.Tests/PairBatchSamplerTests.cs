@@ -7,17 +7,20 @@ public sealed class PairBatchSamplerTests
 {
     static readonly string[] Groups = ["male", "female"];
 
-    static List<PreparedRow> Twins(int pairs) =>
-        [.. Enumerable.Range(0, pairs).SelectMany(k => Groups.Select(g => new PreparedRow($"{k}-{g}", $"text {k} {g}", g, $"p{k}", "test")))];
+    static List<PreparedRow> Twins(int pairs, string[]? groups = null) =>
+        [.. Enumerable.Range(0, pairs).SelectMany(k => (groups ?? Groups).Select(g => new PreparedRow($"{k}-{g}", $"text {k} {g}", g, $"p{k}", "test")))];
 
-    [Fact]
-    public void EveryMicroBatchHoldsEveryGroupAndWholeTwinPairs()
+    [Theory]
+    [InlineData("male,female", 4)]
+    [InlineData("male,female,nonbinary", 6)] // counterfactual triples of a three-group lexicon
+    public void EveryMicroBatchHoldsEveryGroupAndWholeSets(string groupList, int microBatch)
     {
-        var sampler = new PairBatchSampler(Twins(10), Groups, seed: 15);
-        foreach (var batch in sampler.Next(count: 7, microBatch: 4))
+        var groups = groupList.Split(',');
+        var sampler = new PairBatchSampler(Twins(10, groups), groups, seed: 15);
+        foreach (var batch in sampler.Next(count: 7, microBatch: microBatch))
         {
-            Assert.Equal(4, batch.Count);
-            foreach (var pair in batch.GroupBy(r => r.PairId)) Assert.Equal(["female", "male"], pair.Select(r => r.Group).Order());
+            Assert.Equal(microBatch, batch.Count);
+            foreach (var set in batch.GroupBy(r => r.PairId)) Assert.Equal(groups.Order(), set.Select(r => r.Group).Order());
         }
     }
 
