@@ -7,8 +7,8 @@ using static TorchSharp.torch;
 
 namespace OneShotGee.Training;
 
-/// <summary>What accumulating one step's gradient measured.</summary>
-public sealed record GradientResult(GeeStepMetrics Gee, int GeneratedTokens, double SamplingSeconds);
+/// <summary>What accumulating one step's gradient measured; <c>SampleEntropies</c> in the order of the micro-batches' rows.</summary>
+public sealed record GradientResult(GeeStepMetrics Gee, int GeneratedTokens, double SamplingSeconds, IReadOnlyList<double> SampleEntropies);
 
 /// <summary>
 /// One optimizer step's GEE gradient, accumulated on the model's parameters: sample a response per prompt, take the
@@ -50,7 +50,7 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
             TwoPassGee.SurrogateLoss(h, coefficients[offset..(offset + rollout.Groups.Count)]).backward();
             offset += rollout.Groups.Count;
         }
-        return new(metrics, rollouts.Sum(r => r.GeneratedTokens), sampling.Elapsed.TotalSeconds);
+        return new(metrics, rollouts.Sum(r => r.GeneratedTokens), sampling.Elapsed.TotalSeconds, entropies);
     }
 
     /// <summary>The seed's approximation: each micro-batch's own GEE loss, divided by the number of micro-batches.
@@ -84,7 +84,7 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
         var combined = new GeeStepMetrics(step, parts.Average(m => m.Loss), parts.Average(m => m.LossEm),
             parts.Average(m => m.LossBias), whole.MeanEntropy, whole.GroupEntropies, whole.EntropyGap,
             parts.Average(m => m.Lambda), whole.MissingGroups);
-        return new(combined, tokens, sampling.TotalSeconds);
+        return new(combined, tokens, sampling.TotalSeconds, entropies);
     }
 
     /// <summary>

@@ -118,6 +118,7 @@ public sealed class GeeRunTests : IDisposable
 
     [Theory]
     [InlineData("""{"name": "gee", "lambda": -1}""", "--lambda")]
+    [InlineData("""{"name": "gee", "source_weights": {"gsm8k": 0.7, "synthetic": 0}}""", "--source-weights must give each source a positive weight")]
     [InlineData("""{"name": "../escape"}""", "artifact name")]
     [InlineData("""{"name": "baseline"}""", "reserved")]
     [InlineData("""{"name": "lora", "lora": {"rank": 4, "alpha": 8}}""", "merge")]
