@@ -72,11 +72,12 @@ public sealed class Lexicon
         return LexiconJson.Parse(json, $"lexicon file '{path}'");
     }
 
-    /// <summary>A lexicon file when <paramref name="nameOrFile"/> ends in <c>.json</c> or names a directory, else a built-in name.</summary>
-    public static Lexicon Resolve(string nameOrFile) =>
-        nameOrFile.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || nameOrFile.Contains('/') || nameOrFile.Contains(Path.DirectorySeparatorChar)
-            ? Load(nameOrFile)
-            : BuiltIn(nameOrFile);
+    /// <summary>A lexicon file when <paramref name="nameOrFile"/> <see cref="NamesFile"/>, else a built-in lexicon.</summary>
+    public static Lexicon Resolve(string nameOrFile) => NamesFile(nameOrFile) ? Load(nameOrFile) : BuiltIn(nameOrFile);
+
+    /// <summary>Whether an attribute value is a lexicon file (it ends in <c>.json</c> or has a directory) rather than a built-in name.</summary>
+    public static bool NamesFile(string nameOrFile) =>
+        nameOrFile.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || nameOrFile.Contains('/') || nameOrFile.Contains(Path.DirectorySeparatorChar);
 
     /// <inheritdoc cref="LexiconJson.Parse"/>
     public static Lexicon Parse(byte[] json, string source) => LexiconJson.Parse(json, source);
