@@ -26,6 +26,24 @@ public class ManifestTests
         }
     }
 
+    // The fields current kustomize warns about (kustomize api/types/kustomization.go CheckDeprecatedFields); a render
+    // that warns fails as well (Kustomize.Render), this catches them where no kubectl is installed.
+    static readonly string[] DeprecatedKustomizeFields = ["bases", "commonLabels", "imageTags", "patchesJson6902", "patchesStrategicMerge", "vars"];
+
+    [Fact]
+    public void KustomizationsDeclareTheirTypeAndUseNoDeprecatedField()
+    {
+        var files = Directory.EnumerateFiles(Repo.PathOf("k8s"), "kustomization.yaml", SearchOption.AllDirectories).ToList();
+        Assert.Equal(4, files.Count); // base, grafana, the two overlays
+        foreach (var file in files)
+        {
+            var kustomization = Yaml.LoadFile(file).Single();
+            Assert.Equal(("kustomize.config.k8s.io/v1beta1", "Kustomization"), (kustomization.Text("apiVersion"), kustomization.Text("kind")));
+            var deprecated = kustomization.Keys.Cast<string>().Intersect(DeprecatedKustomizeFields).ToList();
+            Assert.True(deprecated.Count == 0, $"{file} uses deprecated kustomize fields: {string.Join(", ", deprecated)}");
+        }
+    }
+
     [SkippableTheory]
     [MemberData(nameof(Overlays))]
     public void EveryAppRendersWithDaprAnnotationsProbesResourcesAndAService(string overlay)
