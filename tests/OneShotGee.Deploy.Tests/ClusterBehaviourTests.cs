@@ -108,7 +108,7 @@ public class ClusterBehaviourTests
     [MemberData(nameof(Overlays))]
     public void AnInitContainerGivesEverySharedVolumeTo1654AndOnlyItRunsAsRoot(string overlay)
     {
-        foreach (var deployment in Kustomize.Render(overlay).OfKind("Deployment"))
+        foreach (var deployment in Kustomize.Render(overlay).AppDeployments())
         {
             var name = deployment.Text("metadata.name")!;
             var spec = deployment.Map("spec.template.spec");

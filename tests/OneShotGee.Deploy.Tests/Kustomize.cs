@@ -46,6 +46,13 @@ static class Kustomize
     public static IEnumerable<Dictionary<object, object>> OfKind(this IEnumerable<Dictionary<object, object>> docs, string kind) =>
         docs.Where(doc => doc.Text("kind") == kind);
 
+    /// <summary>The Deployments of the apps tye.yaml runs (not the OpenTelemetry Collector's).</summary>
+    public static IEnumerable<Dictionary<object, object>> AppDeployments(this IEnumerable<Dictionary<object, object>> docs)
+    {
+        var ids = Repo.TyeApps().Select(a => a.Id).ToHashSet();
+        return docs.OfKind("Deployment").Where(d => ids.Contains(d.Text("metadata.name")!));
+    }
+
     public static Dictionary<object, object> Named(this IEnumerable<Dictionary<object, object>> docs, string kind, string name) =>
         docs.OfKind(kind).SingleOrDefault(doc => doc.Text("metadata.name") == name)
         ?? throw new Xunit.Sdk.XunitException($"no {kind} '{name}' in the rendered manifests");

@@ -175,7 +175,7 @@ public class ManifestTests
         Assert.Contains(("http", "/metrics"), endpoints);
         Assert.Contains(endpoints, e => e.Item1 == "dapr-metrics");
         Assert.All(monitor.Map("spec.selector.matchLabels"), label =>
-            Assert.All(docs.OfKind("Deployment"), d => Assert.Equal(label.Value, d.Map("spec.template.metadata.labels").GetValueOrDefault(label.Key))));
+            Assert.All(docs.AppDeployments(), d => Assert.Equal(label.Value, d.Map("spec.template.metadata.labels").GetValueOrDefault(label.Key))));
 
         var dashboard = docs.OfKind("ConfigMap").Single(c => c.At("metadata.labels.grafana_dashboard") is not null);
         var json = (string)dashboard.Map("data")["oneshotgee.json"];
@@ -189,7 +189,7 @@ public class ManifestTests
         var artifacts = docs.Named("Component", "artifacts");
         Assert.Equal("bindings.localstorage", artifacts.Text("spec.type"));
         var root = Metadata(artifacts, "rootPath").Text("value")!;
-        foreach (var deployment in docs.OfKind("Deployment"))
+        foreach (var deployment in docs.AppDeployments())
         {
             var mounts = SidecarMounts(deployment);
             var mount = Regex.Match(mounts, @"^(?<volume>[\w-]+):(?<path>/[\w/-]*)$");
