@@ -20,6 +20,9 @@ static class Kustomize
     public static List<Dictionary<object, object>> Render(string relativeDirectory) =>
         Yaml.LoadAll(Rendered.GetOrAdd(relativeDirectory, directory => new Lazy<string>(() => Run(directory))).Value);
 
+    /// <summary>Renders a kustomization outside the repository (a modified copy), without caching.</summary>
+    public static List<Dictionary<object, object>> RenderDirectory(string directory) => Yaml.LoadAll(Run(directory));
+
     static string Run(string relativeDirectory)
     {
         var kubectl = ExternalTool.Require("kubectl", InstallHint);

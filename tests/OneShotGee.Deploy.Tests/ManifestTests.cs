@@ -129,6 +129,48 @@ public class ManifestTests
         }
     }
 
+    // docs/services.md "Variants in parallel": one trainer replica per GPU, and a run trains as many variants at once.
+    [SkippableTheory]
+    [MemberData(nameof(Overlays))]
+    public void TheOrchestratorTrainsAsManyVariantsAtOnceAsThereAreTrainers(string overlay)
+    {
+        var docs = Kustomize.Render(overlay);
+        Assert.Equal(TrainerReplicas(docs), MaxParallelVariants(docs));
+        Assert.InRange(MaxParallelVariants(docs), 1, OneShotGee.Orchestrator.RunsOptions.MaxParallelVariantsLimit);
+    }
+
+    [SkippableFact]
+    public void RaisingTheGpuOverlaysTrainerCountRaisesTheVariantBoundWithIt()
+    {
+        using var copy = new TempDirectory();
+        CopyDirectory(Repo.PathOf("k8s"), copy.File("k8s"));
+        var kustomization = copy.File("k8s/overlays/gpu/kustomization.yaml");
+        var text = File.ReadAllText(kustomization);
+        Assert.Contains("  - name: trainer\n    count: 1\n", text);
+        File.WriteAllText(kustomization, text.Replace("  - name: trainer\n    count: 1\n", "  - name: trainer\n    count: 3\n"));
+
+        var docs = Kustomize.RenderDirectory(copy.File("k8s/overlays/gpu"));
+        Assert.Equal((3, 3), (TrainerReplicas(docs), MaxParallelVariants(docs)));
+        Assert.Equal("1", docs.Named("Deployment", "evaluator").Text("spec.replicas"));
+    }
+
+    static int TrainerReplicas(List<Dictionary<object, object>> docs) => int.Parse(docs.Named("Deployment", "trainer").Text("spec.replicas") ?? "1");
+
+    // As the orchestrator reads it: the environment variable, else RunsOptions' default.
+    static int MaxParallelVariants(List<Dictionary<object, object>> docs) =>
+        int.Parse(Env(docs.Named("Deployment", "orchestrator"), "Runs__MaxParallelVariants")
+                  ?? new OneShotGee.Orchestrator.RunsOptions().MaxParallelVariants.ToString());
+
+    static void CopyDirectory(string source, string target)
+    {
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+        }
+    }
+
     [SkippableTheory]
     [InlineData("trainer")]
     [InlineData("evaluator")]
