@@ -15,7 +15,8 @@ namespace OneShotGee.Dapr.Tests.Fakes;
 /// <item>pkg/resiliency/policy.go <c>NewRunnerWithOptions</c>: the operation runs, and an error that is not permanent
 /// is retried through kit <c>Config.NewBackOff</c>: constant back-off waits <c>duration</c> between attempts and
 /// <c>WithMaxRetries</c> allows <c>maxRetries</c> retries (maxRetries + 1 attempts); the last error comes back as the
-/// component gave it. A component without a policy runs once.</item>
+/// component gave it. A component without a policy runs once (the default policies <c>getDefaultPolicy</c> finds,
+/// retries named Default..., are not modelled: components/resiliency.yaml has none).</item>
 /// <item>Which errors are permanent: pkg/components/state/bulk.go <c>PerformBulkStoreOperation</c> wraps a single-key
 /// save's ETag error in <c>backoff.Permanent</c> (daprd answers them Aborted and InvalidArgument, pkg/api/grpc/grpc.go
 /// <c>getStateErrorCode</c>); output bindings (pkg/runtime/processor/binding/send.go <c>SendToOutputBinding</c>) and
