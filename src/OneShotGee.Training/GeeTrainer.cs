@@ -14,7 +14,8 @@ using static TorchSharp.torch;
 namespace OneShotGee.Training;
 
 /// <summary>
-/// The GEE training loop: per optimizer step, sample → entropy → GEE loss → backward (<see cref="GeeGradient"/>),
+/// The GEE training loop: per optimizer step, sample → entropy (and, with a KL anchor, the KL to the starting model
+/// held by <see cref="ReferencePolicy"/>) → GEE loss → backward (<see cref="GeeGradient"/>),
 /// then clip and step AdamW (<see cref="ClippedAdamW"/>); metrics to <c>metrics.jsonl</c> and the
 /// <see cref="TrainingMeter"/>; checkpoints every <see cref="TrainOptions.SaveSteps"/> steps and at the end, and
 /// the final model in <c>&lt;out&gt;/final</c>.

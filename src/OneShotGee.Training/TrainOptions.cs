@@ -17,7 +17,8 @@ public enum GroupStatsMode
 /// <summary>
 /// A GEE training run. Defaults are One-shot EM's / the seed <c>train_gee.py</c>'s: effective batch 64 in micro-batches
 /// of 2, sampling at temperature 0.5, top-p 0.95, repetition penalty 1.15, 512 new tokens, AdamW lr 2e-5,
-/// β (0.9, 0.999), ε 1e-8, weight decay 0.01 (PyTorch's AdamW default), gradient norm clipped to 1, 50 steps, seed 15.
+/// β (0.9, 0.999), ε 1e-8, weight decay 0.01 (PyTorch's AdamW default), gradient norm clipped to 1, 50 steps, seed 15;
+/// no KL anchor (β_KL = 0) until issue 17's measurements choose one.
 /// Which options a resume must repeat and which it may change: <see cref="TrajectoryOptions"/>.
 /// </summary>
 public sealed record TrainOptions
