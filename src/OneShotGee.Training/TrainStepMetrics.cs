@@ -25,7 +25,7 @@ public sealed record TrainStepMetrics(
     public int Step => Gee.Step;
     public double TokensPerSecond => StepSeconds > 0 ? GeneratedTokens / StepSeconds : 0;
 
-    /// <summary>One line of <c>metrics.jsonl</c>, snake_case.</summary>
+    /// <summary>One line of <c>metrics.jsonl</c>, snake_case; <c>kl</c> and <c>loss_kl</c> only with a KL anchor.</summary>
     public string ToJsonLine()
     {
         using var buffer = new MemoryStream();
@@ -49,6 +49,11 @@ public sealed record TrainStepMetrics(
                 json.WriteEndObject();
             }
             json.WriteNumber("lambda", Gee.Lambda);
+            if (Gee.Kl is { } kl)
+            {
+                json.WriteNumber("kl", kl);
+                json.WriteNumber("loss_kl", Gee.LossKl);
+            }
             json.WriteNumber("grad_norm", GradNorm);
             json.WriteNumber("lr", LearningRate);
             json.WriteNumber("generated_tokens", GeneratedTokens);
@@ -63,8 +68,9 @@ public sealed record TrainStepMetrics(
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary><c>Step 3 | loss=… | gap=… | H[male]=… | H[female]=… | λ=…</c>; with more than two groups the variance of
-    /// the H_g follows the gap (<c>gap=… | var=…</c>), with source weights each source's <c>H[source s]=…</c> the groups'.</summary>
+    /// <summary><c>Step 3 | loss=… | gap=… | H[male]=… | H[female]=… | KL=… | λ=…</c> (KL with a KL anchor only); with more
+    /// than two groups the variance of the H_g follows the gap (<c>gap=… | var=…</c>), with source weights each source's
+    /// <c>H[source s]=…</c> the groups'.</summary>
     public override string ToString()
     {
         var line = new StringBuilder(FormattableString.Invariant($"Step {Step} | loss={Gee.Loss:F4} | gap={Gee.EntropyGap:F4}"));
@@ -72,6 +78,7 @@ public sealed record TrainStepMetrics(
         foreach (var (group, h) in Gee.GroupEntropies) line.Append(CultureInfo.InvariantCulture, $" | H[{group}]={h:F4}");
         foreach (var (source, h) in SourceEntropies ?? new Dictionary<string, double>())
             line.Append(CultureInfo.InvariantCulture, $" | H[source {source}]={h:F4}");
+        if (Gee.Kl is { } kl) line.Append(CultureInfo.InvariantCulture, $" | KL={kl:F4}");
         line.Append(CultureInfo.InvariantCulture,
             $" | λ={Gee.Lambda:F3} | grad={GradNorm:F3} | {TokensPerSecond:F0} tok/s | {StepSeconds:F1}s");
         return line.ToString();
