@@ -4,8 +4,8 @@ namespace OneShotGee.Data;
 
 /// <summary>
 /// Downsamples rows to equal counts per group with a seeded shuffle, keeping the selected rows in input order.
-/// Rows that share a pair id with a row of every other group (counterfactual pairs) are kept or dropped
-/// together, so every pair stays complete; rows that are their own pair are sampled per group.
+/// Rows that share a pair id with a row of every other group (counterfactual sets: twins, or K-tuples with K groups)
+/// are kept or dropped together, so every set stays complete; rows that are their own pair are sampled per group.
 /// </summary>
 public sealed class GroupBalancer(IReadOnlyList<string> groups, int seed)
 {
@@ -54,11 +54,11 @@ public sealed class GroupBalancer(IReadOnlyList<string> groups, int seed)
             if (unit.Count != groups.Count || groups.Any(g => !unit.Exists(i => rows[i].Group == g)))
                 throw new InvalidInputException(
                     $"pair '{rows[unit[0]].PairId}' has groups [{string.Join(", ", unit.Select(i => rows[i].Group))}]; " +
-                    $"a pair needs exactly one row of each group ({string.Join(", ", groups)})");
+                    $"a counterfactual set needs exactly one row of each group ({string.Join(", ", groups)})");
         var take = perGroup ?? units.Count;
         if (units.Count < take)
             throw new InvalidInputException(
-                $"target size {take * groups.Count} needs {take} counterfactual pairs but only {units.Count} exist");
+                $"target size {take * groups.Count} needs {take} counterfactual sets but only {units.Count} exist");
         var kept = Sample(Enumerable.Range(0, units.Count).ToList(), take, new Random(seed));
         kept.Sort();
         return kept.SelectMany(u => units[u]).Select(i => rows[i]).ToList();

@@ -2,8 +2,8 @@ namespace OneShotGee.Data;
 
 /// <summary>
 /// Gendered variants of the single training problem of one-shot GEE. A problem that already belongs to a group
-/// yields itself and its counterfactual twin. A neutral problem (such as the π1 problem of One-shot RLVR) is framed
-/// by each template — written in male words and swapped as a whole — giving one pair per template.
+/// yields itself and its counterfactual variant in every other group. A neutral problem (such as the π1 problem of
+/// One-shot RLVR) is framed by each template — written in male words and swapped as a whole — giving one set per template.
 /// </summary>
 public sealed class OneShotVariants(GroupDetector detector, CounterfactualAugmenter augmenter)
 {
@@ -32,15 +32,10 @@ public sealed class OneShotVariants(GroupDetector detector, CounterfactualAugmen
     public IReadOnlyList<PreparedRow> Create(string problem, string source)
     {
         if (detector.Detect(problem) is { } group)
-        {
-            var twin = augmenter.Counterpart(group);
-            return
-            [
-                new PreparedRow($"oneshot-0-{group}", problem, group, "oneshot-0", source),
-                new PreparedRow($"oneshot-0-{twin}", augmenter.Swap(problem), twin, "oneshot-0", CounterfactualAugmenter.Source),
-            ];
-        }
+            return augmenter.Variants(problem, group)
+                .Select(v => new PreparedRow($"oneshot-0-{v.Group}", v.Text, v.Group, "oneshot-0", CounterfactualAugmenter.Source))
+                .Prepend(new PreparedRow($"oneshot-0-{group}", problem, group, "oneshot-0", source)).ToList();
         return Templates.SelectMany((template, k) =>
-            TemplatePair.Create(detector, augmenter, template.Replace(Slot, problem), $"oneshot-{k}", TemplateSource)).ToList();
+            TemplateSet.Create(detector, augmenter, template.Replace(Slot, problem), $"oneshot-{k}", TemplateSource)).ToList();
     }
 }

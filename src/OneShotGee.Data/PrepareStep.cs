@@ -42,7 +42,7 @@ public static class PrepareStep
 
     static Lexicon LoadLexicon(PrepareOptions options)
     {
-        if (options.LexiconPath is null) return Lexicon.BuiltIn(options.Attribute);
+        if (options.LexiconPath is null) return Lexicon.Resolve(options.Attribute);
         var lexicon = Lexicon.Load(options.LexiconPath);
         if (lexicon.Attribute != options.Attribute)
             throw new InvalidInputException(

@@ -5,7 +5,7 @@ namespace OneShotGee.Data;
 
 /// <summary>
 /// Templated arithmetic word problems for training without an input dataset: each draw (template, name, numbers
-/// from a seeded RNG) gives a male prompt and its counterfactual female twin with the same numbers.
+/// from a seeded RNG) gives a male prompt and its counterfactual variants in the other groups, with the same numbers.
 /// </summary>
 public sealed class SyntheticPrompts(GroupDetector detector, CounterfactualAugmenter augmenter)
 {
@@ -32,14 +32,18 @@ public sealed class SyntheticPrompts(GroupDetector detector, CounterfactualAugme
     public static IReadOnlyList<string> Names { get; } =
         ["James", "John", "Robert", "Michael", "David", "Daniel", "Thomas", "Peter", "Paul", "George", "Henry", "Samuel"];
 
-    /// <summary><paramref name="count"/> prompts (even, positive) as count/2 pairs: ids <c>synthetic-{k}-{group}</c>, pair ids <c>synthetic-{k}</c>.</summary>
+    /// <summary><paramref name="count"/> prompts as count/K sets of one prompt per group: ids <c>synthetic-{k}-{group}</c>,
+    /// pair ids <c>synthetic-{k}</c>.</summary>
+    /// <exception cref="InvalidInputException"><paramref name="count"/> is not a positive multiple of the K groups.</exception>
     public IReadOnlyList<PreparedRow> Generate(int count, int seed)
     {
-        if (count <= 0 || count % 2 != 0)
-            throw new InvalidInputException($"synthetic prompt count {count} must be even and positive (one male and one female per pair)");
+        var groups = detector.Lexicon.Groups.Count;
+        if (count <= 0 || count % groups != 0)
+            throw new InvalidInputException(
+                $"Synthetic {count} must be a positive multiple of the {groups} groups of lexicon '{detector.Lexicon.Id}' (one prompt per group per set)");
         var random = new Random(seed);
         var rows = new List<PreparedRow>(count);
-        for (var k = 0; k < count / 2; k++)
+        for (var k = 0; k < count / groups; k++)
         {
             var a = random.Next(2, 20);
             var b = random.Next(a + 1, 21);
@@ -47,7 +51,7 @@ public sealed class SyntheticPrompts(GroupDetector detector, CounterfactualAugme
                 .Replace("{name}", Names[random.Next(Names.Count)])
                 .Replace("{a}", a.ToString(CultureInfo.InvariantCulture))
                 .Replace("{b}", b.ToString(CultureInfo.InvariantCulture));
-            rows.AddRange(TemplatePair.Create(detector, augmenter, text, $"synthetic-{k}", Source));
+            rows.AddRange(TemplateSet.Create(detector, augmenter, text, $"synthetic-{k}", Source));
         }
         return rows;
     }

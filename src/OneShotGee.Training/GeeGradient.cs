@@ -7,8 +7,8 @@ using static TorchSharp.torch;
 
 namespace OneShotGee.Training;
 
-/// <summary>What accumulating one step's gradient measured.</summary>
-public sealed record GradientResult(GeeStepMetrics Gee, int GeneratedTokens, double SamplingSeconds);
+/// <summary>What accumulating one step's gradient measured; <c>SampleEntropies</c> in the order of the micro-batches' rows.</summary>
+public sealed record GradientResult(GeeStepMetrics Gee, int GeneratedTokens, double SamplingSeconds, IReadOnlyList<double> SampleEntropies);
 
 /// <summary>
 /// One optimizer step's GEE gradient, accumulated on the model's parameters: sample a response per prompt, take the
@@ -61,7 +61,7 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
             offset += rollout.Groups.Count;
         }
         if (reference is not null) metrics = metrics.WithKlAnchor(options.KlCoef, klSum / tokens).EnsureFinite();
-        return new(metrics, tokens, sampling.Elapsed.TotalSeconds);
+        return new(metrics, tokens, sampling.Elapsed.TotalSeconds, entropies);
     }
 
     /// <summary>The seed's approximation: each micro-batch's own GEE loss (with the KL anchor over its own tokens),
@@ -105,7 +105,7 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
             Kl = reference is null ? null : parts.Average(m => m.Kl!.Value),
             LossKl = parts.Average(m => m.LossKl),
         };
-        return new(combined, tokens, sampling.TotalSeconds);
+        return new(combined, tokens, sampling.TotalSeconds, entropies);
     }
 
     /// <summary>

@@ -41,7 +41,7 @@ public sealed class GeeTrainer : IDisposable
     {
         (this.options, Model, this.trajectory, this.reference) = (options, lm, trajectory, reference);
         var gee = options.GeeOptions(data.Groups);
-        batches = new PairBatchSampler(data.Rows, data.Groups, options.Seed, resumed?.DataCursor ?? 0);
+        batches = Sampler(options, data, resumed?.DataCursor ?? 0);
         annealer = new LambdaAnnealer(gee);
         // The annealer's only state is gap_0, set by the first gap above 0 it sees.
         if (resumed?.AnnealInitialGap is { } gap0) annealer.Next(gap0);
@@ -63,7 +63,7 @@ public sealed class GeeTrainer : IDisposable
         options.Validated();
         var data = PreparedDataset.Read(options.DataPath, ct);
         options.ValidateAgainst(data.Groups);
-        _ = new PairBatchSampler(data.Rows, data.Groups, options.Seed); // rejects broken twin sets before the model loads
+        _ = Sampler(options, data, 0); // rejects broken sets and unknown sources before the model loads
         TrainingCheckpoint.RemoveUnfinished(options.OutputPath);
         var resumeDir = options.Resume is { } resume ? TrainingCheckpoint.Resolve(resume, options.OutputPath) : null;
         var state = resumeDir is null ? null : TrainerState.Read(resumeDir);
@@ -91,6 +91,9 @@ public sealed class GeeTrainer : IDisposable
             throw;
         }
     }
+
+    static PairBatchSampler Sampler(TrainOptions options, PreparedDataset data, long cursor) =>
+        new(data.Rows, data.Groups, options.Seed, cursor, options.SourceWeights, options.EffectiveBatch / data.Groups.Count);
 
     /// <summary>Refuses, before any weight is read, a run whose memory plan exceeds what its device has available.</summary>
     static void EnsureFits(TrainOptions options)
@@ -187,11 +190,12 @@ public sealed class GeeTrainer : IDisposable
         Model.train();
         GradientResult result;
         double gradNorm, optimizerSeconds;
+        var microBatches = batches.Next(options.EffectiveBatch / options.MicroBatch, options.MicroBatch);
         using (var scope = NewDisposeScope())
         {
             try
             {
-                result = gradient.Accumulate(Model, batches.Next(options.EffectiveBatch / options.MicroBatch, options.MicroBatch), step);
+                result = gradient.Accumulate(Model, microBatches, step);
                 var optimizerClock = Stopwatch.StartNew();
                 gradNorm = optimizer.Step(step);
                 optimizerSeconds = optimizerClock.Elapsed.TotalSeconds;
@@ -205,7 +209,8 @@ public sealed class GeeTrainer : IDisposable
         TrainingGuard.EnsureFiniteWeights(trainable, step);
         Step = step;
         var metrics = new TrainStepMetrics(result.Gee, gradNorm, options.LearningRate, result.GeneratedTokens,
-            result.SamplingSeconds, optimizerSeconds, clock.Elapsed.TotalSeconds, Process.GetCurrentProcess().PeakWorkingSet64);
+            result.SamplingSeconds, optimizerSeconds, clock.Elapsed.TotalSeconds, Process.GetCurrentProcess().PeakWorkingSet64,
+            options.SourceWeights is null ? null : batches.MeanBySource(microBatches.SelectMany(b => b), result.SampleEntropies));
 
         Directory.CreateDirectory(options.OutputPath);
         File.AppendAllText(Path.Combine(options.OutputPath, MetricsFile), metrics.ToJsonLine() + "\n");

@@ -54,6 +54,10 @@ public sealed record TrainOptions
     public double WeightDecay { get; init; } = 0.01;
     public double MaxGradNorm { get; init; } = 1.0;
 
+    /// <summary>Mixed tasks: each step's effective batch takes from each source (the prepared <c>source</c> column of a
+    /// set's first row) its weight's share of the sets (<see cref="PairBatchSampler"/>); null samples the whole dataset.</summary>
+    public IReadOnlyDictionary<string, double>? SourceWeights { get; init; }
+
     public int MaxSteps { get; init; } = 50;
     public int Seed { get; init; } = 15;
     public int SaveSteps { get; init; } = 10;
@@ -115,6 +119,8 @@ public sealed record TrainOptions
         Require(double.IsFinite(WeightDecay) && WeightDecay >= 0, $"--weight-decay must be >= 0, got {WeightDecay}");
         Require(Positive(MaxGradNorm), $"--max-grad-norm must be positive, got {MaxGradNorm}");
         Require(MaxSteps > 0, $"--max-steps must be positive, got {MaxSteps}");
+        Require(SourceWeights is null || (SourceWeights.Count > 0 && SourceWeights.Values.All(Positive)),
+            $"--source-weights must give each source a positive weight, got {(SourceWeights is null ? "" : SourceWeightsText(SourceWeights))}");
         Require(!Merge || Lora is not null, "--merge needs LoRA adapters to merge (--lora-rank)");
         Require(MergeDtype is "float32" or "bfloat16" or "float16", $"--merge-dtype must be float32, bfloat16 or float16, got '{MergeDtype}'");
         Require(SaveSteps > 0, $"--save-steps must be positive, got {SaveSteps}");
@@ -134,8 +140,28 @@ public sealed record TrainOptions
         Require(MicroBatch >= groups.Count,
             $"--micro-batch {MicroBatch} is smaller than the {groups.Count} groups of --data; every micro-batch must hold every group");
         Require(MicroBatch % groups.Count == 0,
-            $"--micro-batch {MicroBatch} must be a multiple of the {groups.Count} groups, so that each micro-batch holds whole pairs (one row per group)");
+            $"--micro-batch {MicroBatch} must be a multiple of the {groups.Count} groups, so that each micro-batch holds whole counterfactual sets (one row per group)");
     }
+
+    /// <summary>Parses <c>a=0.7,b=0.3</c> (the --source-weights syntax).</summary>
+    public static IReadOnlyDictionary<string, double> ParseSourceWeights(string text)
+    {
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var item in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = item.Split('=', 2, StringSplitOptions.TrimEntries);
+            Require(parts.Length == 2 && parts[0].Length > 0
+                && double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var weight)
+                && weights.TryAdd(parts[0], weight),
+                $"--source-weights '{text}': '{item}' is not source=weight (each source once), e.g. gsm8k_test.jsonl=0.7,synthetic=0.3");
+        }
+        return weights;
+    }
+
+    /// <summary><c>a=0.7,b=0.3</c>, sources in ordinal order.</summary>
+    public static string SourceWeightsText(IReadOnlyDictionary<string, double> weights) =>
+        string.Join(',', weights.OrderBy(w => w.Key, StringComparer.Ordinal)
+            .Select(w => w.Key + "=" + w.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
 
     static bool Positive(double value) => double.IsFinite(value) && value > 0;
 

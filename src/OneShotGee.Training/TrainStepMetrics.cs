@@ -9,6 +9,7 @@ namespace OneShotGee.Training;
 /// One optimizer step as reported: the GEE quantities plus the optimizer's and the clock's.
 /// <see cref="StepSeconds"/> splits into sampling, the optimizer, and forward+backward (the rest).
 /// <see cref="PeakMemoryBytes"/> is the process's peak resident set (host memory, libtorch's CPU tensors included).
+/// <see cref="SourceEntropies"/>: with source weights (mixed tasks), the mean H_i of each source's samples.
 /// </summary>
 public sealed record TrainStepMetrics(
     GeeStepMetrics Gee,
@@ -18,7 +19,8 @@ public sealed record TrainStepMetrics(
     double SamplingSeconds,
     double OptimizerSeconds,
     double StepSeconds,
-    long PeakMemoryBytes)
+    long PeakMemoryBytes,
+    IReadOnlyDictionary<string, double>? SourceEntropies = null)
 {
     public int Step => Gee.Step;
     public double TokensPerSecond => StepSeconds > 0 ? GeneratedTokens / StepSeconds : 0;
@@ -39,6 +41,13 @@ public sealed record TrainStepMetrics(
             foreach (var (group, h) in Gee.GroupEntropies) json.WriteNumber(group, h);
             json.WriteEndObject();
             json.WriteNumber("entropy_gap", Gee.EntropyGap);
+            json.WriteNumber("entropy_variance", Gee.EntropyVariance);
+            if (SourceEntropies is not null)
+            {
+                json.WriteStartObject("h_source");
+                foreach (var (source, h) in SourceEntropies) json.WriteNumber(source, h);
+                json.WriteEndObject();
+            }
             json.WriteNumber("lambda", Gee.Lambda);
             if (Gee.Kl is { } kl)
             {
@@ -59,11 +68,16 @@ public sealed record TrainStepMetrics(
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary><c>Step 3 | loss=… | gap=… | H[male]=… | H[female]=… | KL=… | λ=…</c> (KL with a KL anchor only).</summary>
+    /// <summary><c>Step 3 | loss=… | gap=… | H[male]=… | H[female]=… | KL=… | λ=…</c> (KL with a KL anchor only); with more
+    /// than two groups the variance of the H_g follows the gap (<c>gap=… | var=…</c>), with source weights each source's
+    /// <c>H[source s]=…</c> the groups'.</summary>
     public override string ToString()
     {
         var line = new StringBuilder(FormattableString.Invariant($"Step {Step} | loss={Gee.Loss:F4} | gap={Gee.EntropyGap:F4}"));
+        if (Gee.GroupEntropies.Count > 2) line.Append(CultureInfo.InvariantCulture, $" | var={Gee.EntropyVariance:F4}");
         foreach (var (group, h) in Gee.GroupEntropies) line.Append(CultureInfo.InvariantCulture, $" | H[{group}]={h:F4}");
+        foreach (var (source, h) in SourceEntropies ?? new Dictionary<string, double>())
+            line.Append(CultureInfo.InvariantCulture, $" | H[source {source}]={h:F4}");
         if (Gee.Kl is { } kl) line.Append(CultureInfo.InvariantCulture, $" | KL={kl:F4}");
         line.Append(CultureInfo.InvariantCulture,
             $" | λ={Gee.Lambda:F3} | grad={GradNorm:F3} | {TokensPerSecond:F0} tok/s | {StepSeconds:F1}s");

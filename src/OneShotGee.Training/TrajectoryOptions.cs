@@ -16,7 +16,15 @@ namespace OneShotGee.Training;
 public static class TrajectoryOptions
 {
     /// <summary>Reads the dataset and the model directory's identifying files (cheap: see <see cref="ModelIdentity"/>).</summary>
-    public static SortedDictionary<string, string> Of(TrainOptions o) => new(StringComparer.Ordinal)
+    /// <remarks><c>source-weights</c> is recorded only when given, so checkpoints written before it existed still resume.</remarks>
+    public static SortedDictionary<string, string> Of(TrainOptions o)
+    {
+        var options = Common(o);
+        if (o.SourceWeights is { } weights) options["source-weights"] = TrainOptions.SourceWeightsText(weights);
+        return options;
+    }
+
+    static SortedDictionary<string, string> Common(TrainOptions o) => new(StringComparer.Ordinal)
     {
         ["model"] = ModelIdentity.Compute(o.ModelPath),
         ["tokenizer"] = ModelIdentity.Tokenizer(o.ModelPath),

@@ -27,10 +27,15 @@ public sealed class EvaluateCommandTests : IDisposable
         using var report = JsonDocument.Parse(result.Output);
         var benchmarks = report.RootElement.GetProperty("models")[0].GetProperty("benchmarks").EnumerateArray().ToList();
         // Every item of the small fixture files, as every item is scored by default.
-        Assert.Equal([("crows", 5), ("winobias", 6), ("winogender", 4), ("stereoset", 6), ("bbq", 6)],
+        Assert.Equal([("crows", 5), ("winobias", 6), ("winogender", 4), ("stereoset", 6), ("bbq", 10)],
             benchmarks.Select(b => (b.GetProperty("benchmark").GetString()!, b.GetProperty("items").GetInt32())));
         Assert.All(benchmarks, b => Assert.Equal(b.GetProperty("items").GetInt32(), b.GetProperty("items_total").GetInt32()));
         Assert.All(benchmarks, b => Assert.Equal(JsonValueKind.Null, b.GetProperty("subset_seed").ValueKind));
+        var bbq = benchmarks.Single(b => b.GetProperty("benchmark").GetString() == "bbq").GetProperty("metrics");
+        // BBQ scored per category of its files (stories260k answers "unknown" to both ambiguous Religion questions, which
+        // leaves s_amb[Religion] undefined, as BbqMetrics documents).
+        foreach (var perCategory in new[] { "accuracy[Gender_identity]", "s_dis[Gender_identity]", "s_amb[Gender_identity]", "accuracy[Religion]", "s_dis[Religion]" })
+            Assert.True(bbq.TryGetProperty(perCategory, out _), perCategory);
 
         using var lm = CausalLM.FromPretrained(Stories);
         var scorer = new SentenceScorer(lm, ModelTokenizer.FromDirectory(Stories));

@@ -35,6 +35,19 @@ public sealed class PrepareCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AttributeTakesALexiconFileOfThreeGroupsAndWritesTriples()
+    {
+        var result = await CliRunner.RunAsync("prepare", "--input", Fixtures.PathOf("data/groups/age_rows.jsonl"),
+            "--attribute", Fixtures.PathOf("data/groups/age3.json"), "--augment", "counterfactual", "--out", OutPath, "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var summary = JsonDocument.Parse(result.Output);
+        var written = summary.RootElement.GetProperty("output_rows_per_group");
+        Assert.Equal([5L, 5L, 5L], new[] { "young", "adult", "old" }.Select(g => written.GetProperty(g).GetInt64()));
+        Assert.All(PreparedDataset.Read(OutPath).Rows.GroupBy(r => r.PairId), set => Assert.Equal(3, set.Select(r => r.Group).Distinct().Count()));
+    }
+
+    [Fact]
     public async Task WithoutInputItWritesBalancedSyntheticPrompts()
     {
         var result = await CliRunner.RunAsync("prepare", "--synthetic", "40", "--out", OutPath);

@@ -143,6 +143,19 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("--l2-convention reference", result.Error);
     }
 
+    [Theory]
+    [InlineData("synthetic=0.5,gsm8k", "'gsm8k' is not source=weight")]
+    [InlineData("gsm8k=1", "source 'gsm8k', which no set of the data has; sources: synthetic")]
+    public async Task BadSourceWeightsExitWithTwoNamingTheProblem(string weights, string expected)
+    {
+        PrepareStep.Run(new PrepareOptions(DataPath, Synthetic: 8));
+
+        var result = await CliRunner.RunAsync("train", "--model", Stories260k, "--data", DataPath, "--out", OutDir, "--source-weights", weights);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Error);
+    }
+
     [Fact]
     public async Task SaveTotalLimitKeepsTheNewestCheckpointsAndTheRunResumesFromThem()
     {

@@ -7,6 +7,8 @@ public class CounterfactualAugmenterTests
 {
     static readonly CounterfactualAugmenter Augmenter = new(Lexicon.BuiltIn("gender"));
 
+    static string Swap(string text) => Augmenter.Swap(text, "male", "female");
+
     [Theory]
     [InlineData("he ran", "she ran")]
     [InlineData("He ran", "She ran")]
@@ -25,7 +27,7 @@ public class CounterfactualAugmenterTests
     [InlineData("He kept his \"lucky\" coin.", "She kept her \"lucky\" coin.")]
     [InlineData("He said he's busy with himself.", "She said she's busy with herself.")]
     [InlineData("A hershey bar for Shelley", "A hershey bar for Shelley")]
-    public void SwapsEveryLexiconWordKeepingItsCase(string text, string expected) => Assert.Equal(expected, Augmenter.Swap(text));
+    public void SwapsEveryLexiconWordKeepingItsCase(string text, string expected) => Assert.Equal(expected, Swap(text));
 
     [Theory]
     [InlineData("She gave her a book.", "He gave him a book.")] // object before an article
@@ -38,20 +40,20 @@ public class CounterfactualAugmenterTests
     [InlineData("She fed her 6 children.", "He fed his 6 children.")] // number without a giving verb → determiner
     [InlineData("Janet gave her 24 outfits for her own baby.", "Jack gave him 24 outfits for his own baby.")]
     [InlineData("Is the pen HER?", "Is the pen HIM?")]
-    public void HerBecomesHimAsAnObjectAndHisAsADeterminer(string text, string expected) => Assert.Equal(expected, Augmenter.Swap(text));
+    public void HerBecomesHimAsAnObjectAndHisAsADeterminer(string text, string expected) => Assert.Equal(expected, Swap(text));
 
     [Fact]
     public void TextWithoutLexiconWordsIsReturnedAsIs()
     {
         var text = "A robe takes 2 bolts of blue fiber.";
-        Assert.Same(text, Augmenter.Swap(text));
+        Assert.Same(text, Swap(text));
     }
 
     [Fact]
     public void SwappingTwiceRestoresTheText()
     {
         var text = "Mr. Brown asked his son and his nephew to help him; the boys thanked their uncle.";
-        Assert.Equal(text, Augmenter.Swap(Augmenter.Swap(text)));
+        Assert.Equal(text, Swap(Swap(text)));
     }
 
     [Fact]
@@ -82,7 +84,7 @@ public class CounterfactualAugmenterTests
         var covered = entries.Where(e => known.Contains(e.From)).ToList();
         Assert.True(covered.Count >= 95, $"{covered.Count} of {entries.Count} WinoBias words covered");
         foreach (var (from, to) in covered.Where(e => !differences.Contains(e.From)))
-            Assert.Equal(to, Augmenter.Swap(from));
+            Assert.Equal(to, Swap(from));
     }
 
     [Fact]
@@ -90,5 +92,51 @@ public class CounterfactualAugmenterTests
     {
         var lexicon = Lexicon.Parse("""{"attribute":"g","groups":{"a":["x","w"],"b":["y"]},"pairs":[["x","y"]]}"""u8.ToArray(), "g");
         Assert.Contains("'w'", Assert.Throws<InvalidInputException>(() => new CounterfactualAugmenter(lexicon)).Message);
+    }
+
+    static readonly CounterfactualAugmenter NonBinary = new(Lexicon.BuiltIn("gender-nb"));
+
+    [Theory]
+    [InlineData("He paid his sister.", "female", "She paid her brother.")]
+    [InlineData("He paid his sister.", "nonbinary", "They paid their sister.")] // the female word stays: only male and nonbinary exchange
+    [InlineData("The book is his.", "nonbinary", "The book is theirs.")]
+    [InlineData("Mr. James thanked his uncle.", "nonbinary", "Mx. Alex thanked their pibling.")]
+    public void ANonBinaryGroupGetsItsOwnWordsForTheMaleWords(string text, string group, string expected) =>
+        Assert.Equal(expected, NonBinary.Swap(text, "male", group));
+
+    [Theory]
+    [InlineData("She gave her a book.", "They gave them a book.")]
+    [InlineData("She lost her book.", "They lost their book.")]
+    public void HerFollowsItsContextIntoTheNonBinaryGroup(string text, string expected) =>
+        Assert.Equal(expected, NonBinary.Swap(text, "female", "nonbinary"));
+
+    [Fact]
+    public void NonBinaryWordsThatMarkTheGroupSwapBackAndWriteOnlyWordsDoNot()
+    {
+        Assert.Equal("Mr. Lee asked himself.", NonBinary.Swap("Mx. Lee asked themself.", "nonbinary", "male"));
+        // "they" is written into variants but marks no group (it is also plural), so it is never read back as nonbinary.
+        Assert.Null(new GroupDetector(Lexicon.BuiltIn("gender-nb")).Detect("They asked them."));
+    }
+
+    [Fact]
+    public void ReligionVariantsFollowTheSlotsOfEachGroup()
+    {
+        var religion = new CounterfactualAugmenter(Lexicon.BuiltIn("religion"));
+        var variants = religion.Variants("A Muslim family and two Muslims visited a Jew.", "muslim").ToDictionary(v => v.Group, v => v.Text);
+
+        Assert.Equal(9, variants.Count);
+        Assert.Equal("A Jewish family and two Jews visited a Muslim.", variants["jewish"]);
+        Assert.Equal("A Sikh family and two Sikhs visited a Jew.", variants["sikh"]);
+    }
+
+    [Fact]
+    public void AugmentWithThreeGroupsAddsAVariantPerOtherGroup()
+    {
+        var rows = NonBinary.Augment([new PreparedRow("7", "She runs.", "female", "7", "in.jsonl")]).ToList();
+
+        Assert.Equal(
+            [new PreparedRow("7", "She runs.", "female", "7", "in.jsonl"), new PreparedRow("7-cf-male", "He runs.", "male", "7", "counterfactual"),
+             new PreparedRow("7-cf-nonbinary", "They runs.", "nonbinary", "7", "counterfactual")],
+            rows);
     }
 }

@@ -71,7 +71,7 @@ public class GroupBalancerTests
     [Fact]
     public void TooFewPairsAndBrokenPairsAreRejected()
     {
-        Assert.Contains("needs 6 counterfactual pairs but only 5 exist",
+        Assert.Contains("needs 6 counterfactual sets but only 5 exist",
             Assert.Throws<InvalidInputException>(() => new GroupBalancer(Groups, 0).Balance(Pairs(5), 12)).Message);
         var broken = Pairs(3).Append(new PreparedRow("x", "c", "male", "1", "in")).ToList();
         Assert.Contains("pair '1'", Assert.Throws<InvalidInputException>(() => new GroupBalancer(Groups, 0).Balance(broken, null)).Message);

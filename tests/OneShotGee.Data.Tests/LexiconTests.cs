@@ -1,5 +1,6 @@
 using System.Text;
 using OneShotGee.Core;
+using OneShotGee.Tests;
 
 namespace OneShotGee.Data.Tests;
 
@@ -19,10 +20,10 @@ public class LexiconTests
             Assert.Contains(word, lexicon.Words["male"]);
         foreach (var word in new[] { "she", "her", "hers", "herself", "woman", "mother", "mrs", "ms", "madam", "natalia", "janet", "mary" })
             Assert.Contains(word, lexicon.Words["female"]);
-        Assert.Contains(new WordPair("james", "mary"), lexicon.Pairs);
-        Assert.True(lexicon.Pairs.Count >= 200, $"{lexicon.Pairs.Count} pairs"); // ~90 word pairs + 148 name pairs
-        Assert.Equal(new AmbiguousSwap("him", "his"), lexicon.Ambiguous["her"]);
-        Assert.Equal(new AmbiguousSwap("hers", "her", OtherStandsAlone: true), lexicon.Ambiguous["his"]);
+        Assert.Contains(lexicon.Slots, s => s["male"] == "james" && s["female"] == "mary");
+        Assert.True(lexicon.Slots.Count >= 200, $"{lexicon.Slots.Count} pairs"); // ~90 word pairs + 148 name pairs
+        Assert.Equal(new AmbiguousSwap("him", "his"), lexicon.Ambiguous["her"]["male"]);
+        Assert.Equal(new AmbiguousSwap("hers", "her", OtherStandsAlone: true), lexicon.Ambiguous["his"]["female"]);
     }
 
     [Fact]
@@ -45,7 +46,7 @@ public class LexiconTests
 
         Assert.Equal(["young", "old", "middle"], lexicon.Groups);
         Assert.Equal(["teen", "kid"], lexicon.Words["young"]);
-        Assert.Empty(lexicon.Pairs);
+        Assert.Empty(lexicon.Slots);
     }
 
     [Theory]
@@ -57,7 +58,11 @@ public class LexiconTests
     [InlineData("""{"attribute":"g","groups":{"a":["x"],"neutral":["y"]}}""", "'neutral' is reserved")]
     [InlineData("""{"attribute":"g","groups":{"a":["x"],"b":["y"]},"pairs":[["x","z"]]}""", "'z' is used as a 'b' word")]
     [InlineData("""{"attribute":"g","groups":{"a":["x"],"b":["y"]},"pairs":[["x"]]}""", "two words")]
-    [InlineData("""{"attribute":"g","groups":{"a":["x"],"b":["y"],"c":["z"]},"pairs":[["x","y"]]}""", "exactly two groups")]
+    [InlineData("""{"attribute":"g","groups":{"a":["x"],"b":["y"],"c":["z"]},"pairs":[["x","y"]]}""", "exactly two groups, found 3; use \"slots\"")]
+    [InlineData("""{"attribute":"g","groups":{"a":["x"],"b":["y"],"c":["z"]},"slots":[{"a":"x","b":"y"}]}""", "has no word for group 'c'")]
+    [InlineData("""{"attribute":"g","groups":{"a":["x"],"b":["y"],"c":["z"]},"slots":[{"a":"x","b":"y","c":"z","d":"w"}]}""", "names 'd'")]
+    [InlineData("""{"attribute":"g","groups":{"a":["x"],"b":["y"],"c":["z"]},"slots":[{"a":"x","b":"z","c":"z"}]}""", "gives 'z' for group 'b', but it is a word of group 'c'")]
+    [InlineData("""{"attribute":"g","groups":{"a":["x"],"b":["y"],"c":["z"]},"ambiguous":{"x":{"object":"y","determiner":"y"}}}""", "needs an object {group: word}")]
     [InlineData("""{"attribute":"g","groups":{"a":["x"],"b":["y"]},"ambiguous":{"q":{"object":"y","determiner":"y"}}}""", "'q' is in no group")]
     [InlineData("""{"attribute":"g","groups":{"a":["x"],"b":["y"]},"ambiguous":{"x":{"object":"y","standalone":"y","determiner":"y"}}}""", "both \"object\" and \"standalone\"")]
     [InlineData("""{"attribute": """, "not valid JSON")]
@@ -75,5 +80,45 @@ public class LexiconTests
         var error = Assert.Throws<InvalidInputException>(() => Lexicon.BuiltIn("race"));
         Assert.Contains("'race'", error.Message);
         Assert.Contains("gender", error.Message);
+    }
+
+    [Fact]
+    public void TheNonBinaryBuiltInIsTheGenderLexiconPlusAThirdGroup()
+    {
+        var (gender, nb) = (Lexicon.BuiltIn("gender"), Lexicon.BuiltIn("gender-nb"));
+
+        Assert.Equal("gender", nb.Attribute);
+        Assert.Equal(["male", "female", "nonbinary"], nb.Groups);
+        Assert.Equal(gender.Words["male"], nb.Words["male"]);
+        Assert.Equal(gender.Words["female"], nb.Words["female"]);
+        Assert.Contains(nb.Slots, s => s["male"] == "he" && s["female"] == "she" && s["nonbinary"] == "they");
+        Assert.Contains(nb.Slots, s => s["male"] == "mr" && s["nonbinary"] == "mx");
+        Assert.Equal(new AmbiguousSwap("them", "their"), nb.Ambiguous["her"]["nonbinary"]);
+    }
+
+    /// <summary>The religion built-in's groups are BBQ's (Parrish et al. 2022) Religion answer groups, its stated source.</summary>
+    [SkippableFact]
+    public void TheReligionGroupsAreThoseOfBbqsReligionCategory()
+    {
+        var bbqGroups = File.ReadLines(TestData.PathOf("bias/bbq/data/Religion.jsonl"))
+            .SelectMany(line =>
+            {
+                using var item = System.Text.Json.JsonDocument.Parse(line);
+                return item.RootElement.GetProperty("answer_info").EnumerateObject().Select(a => a.Value[1].GetString()!.ToLowerInvariant()).ToArray();
+            })
+            .Where(g => g != "unknown").ToHashSet();
+
+        Assert.Equal(bbqGroups.Order(), Lexicon.BuiltIn("religion").Groups.Order());
+    }
+
+    [Fact]
+    public void AttributeResolvesABuiltInNameOrALexiconFile()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("age.json", """{"attribute":"age","groups":{"young":["teen"],"old":["elderly"]}}""");
+
+        Assert.Equal("religion", Lexicon.Resolve("religion").Attribute);
+        Assert.Equal("age", Lexicon.Resolve(path).Attribute);
+        Assert.Equal(["gender", "gender-nb", "religion"], Lexicon.BuiltInAttributes);
     }
 }

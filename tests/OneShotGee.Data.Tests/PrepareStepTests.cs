@@ -211,7 +211,7 @@ public class PrepareStepTests
     [
         (new PrepareOptions(output, Gsm8k, TextColumn: "question", TargetSize: 7), "target size 7"),
         (new PrepareOptions(output, Gsm8k, TextColumn: "question", TargetSize: 20_000), "group 'male'"),
-        (new PrepareOptions(output, Gsm8k, TextColumn: "question", Augment: AugmentMode.Counterfactual, TargetSize: 20_000), "counterfactual pairs"),
+        (new PrepareOptions(output, Gsm8k, TextColumn: "question", Augment: AugmentMode.Counterfactual, TargetSize: 20_000), "counterfactual sets"),
         (new PrepareOptions(output, Synthetic: 7), "Synthetic 7"),
         (new PrepareOptions(output, Synthetic: 0), "Synthetic 0"),
         (new PrepareOptions(output, Gsm8k, Synthetic: 4), "exactly one of InputPath"),

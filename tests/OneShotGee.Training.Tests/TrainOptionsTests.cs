@@ -33,6 +33,7 @@ public sealed class TrainOptionsTests
         { Valid with { TopP = 1.5 }, "--top-p" },
         { Valid with { Device = "tpu" }, "--device" },
         { Valid with { ChatTemplate = "vicuna" }, "--chat-template" },
+        { Valid with { SourceWeights = new Dictionary<string, double> { ["a"] = 0.5, ["b"] = -1 } }, "--source-weights must give each source a positive weight, got a=0.5,b=-1" },
     };
 
     [Theory]
@@ -65,5 +66,15 @@ public sealed class TrainOptionsTests
         var error = Assert.Throws<InvalidInputException>(() => GeeTrainer.Create(Valid with { DataPath = path }));
 
         Assert.Contains("at least two groups", error.Message);
+    }
+
+    [Theory]
+    [InlineData("a=0.7,b", "'b' is not")]
+    [InlineData("a=x", "'a=x' is not")]
+    [InlineData("a=1,a=2", "'a=2' is not")]
+    public void SourceWeightsParseSourceEqualsWeightPairs(string bad, string expected)
+    {
+        Assert.Equal(new Dictionary<string, double> { ["gsm8k.jsonl"] = 0.7, ["synthetic"] = 0.3 }, TrainOptions.ParseSourceWeights("gsm8k.jsonl=0.7, synthetic=0.3"));
+        Assert.Contains(expected, Assert.Throws<InvalidInputException>(() => TrainOptions.ParseSourceWeights(bad)).Message);
     }
 }

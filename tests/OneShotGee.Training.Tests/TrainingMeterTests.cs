@@ -10,7 +10,7 @@ public sealed class TrainingMeterTests
     public void AStepIsRecordedOnTheOneShotGeeMeterWithAGroupTagPerGroupEntropy()
     {
         var gee = new GeeStepMetrics(3, Loss: 1.5, LossEm: 1.2, LossBias: 0.3, MeanEntropy: 1.2,
-            new Dictionary<string, double> { ["male"] = 1.4, ["female"] = 1.0 }, EntropyGap: 0.4, Lambda: 3, []);
+            new Dictionary<string, double> { ["male"] = 1.4, ["female"] = 1.0, ["nonbinary"] = 1.2 }, EntropyGap: 0.4, Lambda: 3, []);
         var metrics = new TrainStepMetrics(gee, GradNorm: 2.5, LearningRate: 2e-5, GeneratedTokens: 100,
             SamplingSeconds: 1, OptimizerSeconds: 0.5, StepSeconds: 4, PeakMemoryBytes: 1);
         var seen = new List<(string Name, double Value, string? Group)>();
@@ -31,6 +31,7 @@ public sealed class TrainingMeterTests
         Assert.Contains(("oneshotgee.train.entropy_gap", 0.4, null), seen);
         Assert.Contains(("oneshotgee.train.group_entropy", 1.4, "male"), seen);
         Assert.Contains(("oneshotgee.train.group_entropy", 1.0, "female"), seen);
+        Assert.Contains(("oneshotgee.train.group_entropy", 1.2, "nonbinary"), seen);
         Assert.Contains(("oneshotgee.train.tokens_per_second", 25.0, null), seen);
         Assert.Contains(("oneshotgee.train.generated_tokens", 100.0, null), seen);
     }

@@ -8,10 +8,11 @@ public sealed class TrainingRun : IDisposable
 {
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("oneshotgee-train-").FullName;
 
-    public TrainingRun(int syntheticPrompts = 16)
+    /// <param name="attribute">A built-in lexicon name: <c>gender-nb</c> gives sets of three groups.</param>
+    public TrainingRun(int syntheticPrompts = 16, string attribute = "gender")
     {
         DataPath = Path.Combine(Directory, "prepared.parquet");
-        PrepareStep.Run(new PrepareOptions(DataPath, Synthetic: syntheticPrompts, Seed: 3));
+        PrepareStep.Run(new PrepareOptions(DataPath, Attribute: attribute, Synthetic: syntheticPrompts, Seed: 3));
     }
 
     public string DataPath { get; }

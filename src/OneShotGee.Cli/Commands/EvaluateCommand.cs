@@ -35,7 +35,7 @@ public static class EvaluateCommand
                           "(default: paired, plus every likelihood benchmark when --data-dir is given).",
         };
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "Bias benchmark files: crows_pairs/, winobias/, winogender/, stereoset/, bbq/." };
-        var pairedPrompts = new Option<FileInfo?>("--paired-prompts") { Description = "Paired prompts (pair_id, group, text) instead of the built-in Winogender-style templates." };
+        var pairedPrompts = new Option<FileInfo?>("--paired-prompts") { Description = "Paired prompts (pair_id or set_id, group, text; one prompt per group, any number of groups) instead of the built-in Winogender-style templates." };
         var heldOut = new Option<FileInfo?>("--held-out") { Description = "Held-out texts for perplexity (.txt lines, or a JSONL/Parquet 'text' column)." };
         var gsm8k = new Option<FileInfo?>("--gsm8k") { Description = "GSM8K JSONL (question, answer) for task accuracy." };
         var math500 = new Option<FileInfo?>("--math500") { Description = "MATH500 JSONL (problem, answer) for task accuracy." };

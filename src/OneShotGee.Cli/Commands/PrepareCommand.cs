@@ -23,13 +23,13 @@ public static class PrepareCommand
         };
         var attribute = new Option<string>("--attribute")
         {
-            Description = "Demographic attribute whose built-in lexicon detects groups.",
+            Description = $"The attribute whose lexicon detects groups: a built-in name ({string.Join(", ", Lexicon.BuiltInAttributes)}) or a lexicon JSON file (src/OneShotGee.Data/Lexicons/README.md).",
             DefaultValueFactory = _ => "gender",
         };
-        var lexicon = new Option<FileInfo?>("--lexicon") { Description = "A lexicon file replacing the built-in one." };
+        var lexicon = new Option<FileInfo?>("--lexicon") { Description = "A lexicon file for the attribute --attribute names (older form of --attribute FILE)." };
         var augment = new Option<AugmentMode>("--augment")
         {
-            Description = "'counterfactual' adds the group-swapped twin of every gendered row (shared pair_id).",
+            Description = "'counterfactual' adds every detected row's variant in each other group (one pair_id per set).",
             DefaultValueFactory = _ => AugmentMode.None,
         };
         var oneShot = new Option<bool>("--one-shot")

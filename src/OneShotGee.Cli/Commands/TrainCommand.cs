@@ -29,7 +29,7 @@ public static class TrainCommand
             Description = "GB that --plan compares against (default: what the device has available).",
         };
         var effectiveBatch = Default("--effective-batch", "Prompts per optimizer step.", Defaults.EffectiveBatch);
-        var microBatch = Default("--micro-batch", "Prompts per forward pass; holds every group and whole counterfactual pairs.", Defaults.MicroBatch);
+        var microBatch = Default("--micro-batch", "Prompts per forward pass; holds every group and whole counterfactual sets (a multiple of the group count).", Defaults.MicroBatch);
         var temperature = Default("--temperature", "Sampling temperature of the responses.", Defaults.SamplingTemperature);
         var topP = Default("--top-p", "Nucleus sampling threshold.", Defaults.TopP);
         var repetitionPenalty = Default("--repetition-penalty", "Repetition penalty when sampling.", Defaults.RepetitionPenalty);
@@ -65,6 +65,10 @@ public static class TrainCommand
         var maxSteps = Default("--max-steps", "Optimizer steps.", Defaults.MaxSteps);
         var seed = Default("--seed", "Seed of the data order and the sampling.", Defaults.Seed);
         var saveSteps = Default("--save-steps", "Write a checkpoint every this many steps (and at the end).", Defaults.SaveSteps);
+        var sourceWeights = new Option<string?>("--source-weights")
+        {
+            Description = "Mixed tasks: source=weight,… (the prepared 'source' column); each step's batch takes each source's share of whole sets.",
+        };
         var saveTotalLimit = new Option<int?>("--save-total-limit") { Description = "Keep only the newest N checkpoints (default: all)." };
         var chatTemplate = Default("--chat-template", "auto, none, chatml, llama3 or llama2.", Defaults.ChatTemplate);
         var device = Default("--device", "auto, cpu, cuda or cuda:N.", Defaults.Device);
@@ -91,7 +95,7 @@ public static class TrainCommand
         var command = new Command("train", "Fine-tune a model with One-shot GEE: sample, entropy, GEE loss, AdamW.")
         {
             model, data, output, effectiveBatch, microBatch, temperature, topP, repetitionPenalty, maxNewTokens, tau, lambda,
-            l1, l2Convention, emWeighting, klCoef, penaltyOnly, autoAnneal, groupStats, lr, weightDecay, maxGradNorm, maxSteps, seed, saveSteps, saveTotalLimit, chatTemplate,
+            l1, l2Convention, emWeighting, klCoef, penaltyOnly, autoAnneal, groupStats, sourceWeights, lr, weightDecay, maxGradNorm, maxSteps, seed, saveSteps, saveTotalLimit, chatTemplate,
             device, dtype, loraRank, loraAlpha, loraDropout, loraTargets, merge, mergeDtype, gradientCheckpointing, resume, plan, memoryBudget,
         };
         command.SetAction((parse, cancel) => console.RunAsync(() =>
@@ -115,6 +119,7 @@ public static class TrainCommand
                 KlCoef = parse.GetValue(klCoef),
                 AutoAnneal = parse.GetValue(autoAnneal),
                 GroupStats = parse.GetValue(groupStats),
+                SourceWeights = parse.GetValue(sourceWeights) is { } weights ? TrainOptions.ParseSourceWeights(weights) : null,
                 LearningRate = parse.GetValue(lr),
                 WeightDecay = parse.GetValue(weightDecay),
                 MaxGradNorm = parse.GetValue(maxGradNorm),

@@ -15,6 +15,17 @@ static class DataFiles
             : throw new InvalidInputException($"benchmark file '{path}' not found; expected under the data directory: {layout}");
     }
 
+    /// <summary>The files matching <paramref name="pattern"/> in a folder under the data directory, in ordinal order;
+    /// none is an error naming the expected layout.</summary>
+    public static string[] RequireAny(string dataDir, string relativeDirectory, string pattern, string layout)
+    {
+        if (!Directory.Exists(dataDir)) throw new InvalidInputException($"data directory '{dataDir}' does not exist");
+        var directory = Path.Combine(dataDir, relativeDirectory);
+        var paths = Directory.Exists(directory) ? Directory.GetFiles(directory, pattern).Order(StringComparer.Ordinal).ToArray() : [];
+        return paths.Length > 0 ? paths
+            : throw new InvalidInputException($"no benchmark file '{Path.Combine(directory, pattern)}' found; expected under the data directory: {layout}");
+    }
+
     /// <summary>SHA-256 (hex) of the files' bytes, concatenated in the given order.</summary>
     public static string Sha256(params string[] paths)
     {

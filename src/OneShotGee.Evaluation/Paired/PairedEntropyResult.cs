@@ -36,6 +36,7 @@ public sealed record PairedEntropyResult(
 
     /// <summary>
     /// Metrics: <c>h_{group}</c>, <c>gap</c>, <c>gap_ci_low</c>, <c>gap_ci_high</c>, <c>signed_gap</c> (two groups),
+    /// <c>variance</c> (more than two groups: the population variance of the H_g, beside the max − min gap),
     /// <c>mean_difference</c>, <c>t_statistic</c>, <c>t_p_value</c>, <c>permutation_p_value</c>, <c>tokens_{group}</c>.
     /// </summary>
     public BenchmarkResult ToBenchmarkResult()
@@ -46,6 +47,8 @@ public sealed record PairedEntropyResult(
         metrics["gap_ci_low"] = GapInterval.Low;
         metrics["gap_ci_high"] = GapInterval.High;
         if (SignedGap is { } signed) metrics["signed_gap"] = signed;
+        if (Groups.Count > 2)
+            metrics["variance"] = GroupEntropies.Values.Select(h => h - GroupEntropies.Values.Average()).Sum(d => d * d) / Groups.Count;
         metrics["mean_difference"] = Test.MeanDifference;
         metrics["t_statistic"] = Test.TStatistic;
         metrics["t_p_value"] = Test.TPValue;

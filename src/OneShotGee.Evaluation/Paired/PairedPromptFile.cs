@@ -7,11 +7,13 @@ namespace OneShotGee.Evaluation.Paired;
 
 /// <summary>
 /// Reads a user's paired prompts: Parquet (data prep's output works as is), JSON lines or CSV with columns
-/// <c>pair_id</c>, <c>group</c>, <c>text</c>; other columns are ignored. A number is accepted as a pair id.
+/// <c>pair_id</c>, <c>group</c>, <c>text</c>; other columns are ignored. A number is accepted as a pair id. A set may
+/// hold any number of groups (one prompt each); JSON lines and CSV may name the id column <c>set_id</c> instead.
 /// </summary>
 public static class PairedPromptFile
 {
     public const string PairIdColumn = "pair_id";
+    public const string SetIdColumn = "set_id";
     public const string GroupColumn = "group";
     public const string TextColumn = "text";
 
@@ -54,7 +56,8 @@ public static class PairedPromptFile
             {
                 var item = document.RootElement;
                 if (item.ValueKind != JsonValueKind.Object) throw new InvalidInputException($"{where} is not a JSON object");
-                rows.Add(new PairedPromptRow(Field(item, PairIdColumn, where), Field(item, GroupColumn, where), Field(item, TextColumn, where)));
+                var idColumn = !item.TryGetProperty(PairIdColumn, out _) && item.TryGetProperty(SetIdColumn, out _) ? SetIdColumn : PairIdColumn;
+                rows.Add(new PairedPromptRow(Field(item, idColumn, where), Field(item, GroupColumn, where), Field(item, TextColumn, where)));
             }
         }
         return rows;
@@ -68,7 +71,7 @@ public static class PairedPromptFile
         return value.ValueKind switch
         {
             JsonValueKind.String => value.GetString()!,
-            JsonValueKind.Number when column == PairIdColumn => value.GetRawText(),
+            JsonValueKind.Number when column is PairIdColumn or SetIdColumn => value.GetRawText(),
             _ => throw new InvalidInputException($"column '{column}' in {where} is {value.ValueKind}, not a string"),
         };
     }
@@ -81,7 +84,8 @@ public static class PairedPromptFile
         int Column(string name) => header.IndexOf(name) is var i and >= 0 ? i
             : throw new InvalidInputException(
                 $"column '{name}' not found in the header of '{path}'; columns present: {string.Join(", ", header)}");
-        var (pairId, group, text) = (Column(PairIdColumn), Column(GroupColumn), Column(TextColumn));
+        var (pairId, group, text) = (Column(header.Contains(PairIdColumn) || !header.Contains(SetIdColumn) ? PairIdColumn : SetIdColumn),
+            Column(GroupColumn), Column(TextColumn));
         var width = Math.Max(pairId, Math.Max(group, text));
         return [.. records.Skip(1).Select((record, i) => record.Count > width
             ? new PairedPromptRow(record[pairId], record[group], record[text])

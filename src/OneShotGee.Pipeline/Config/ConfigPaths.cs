@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using OneShotGee.Data;
 
 namespace OneShotGee.Pipeline.Config;
 
@@ -12,8 +13,11 @@ public sealed record ConfigPath(string Field, string Value);
 /// </summary>
 public static class ConfigPaths
 {
-    /// <summary>PrepareOptions settings that name files to read (snake_case, as in run.json).</summary>
+    /// <summary>PrepareOptions settings that name files to read (snake_case, as in run.json); <c>attribute</c> too when
+    /// it names a lexicon file rather than a built-in lexicon (<see cref="Lexicon.NamesFile"/>).</summary>
     public static IReadOnlyList<string> PrepareKeys { get; } = ["input_path", "lexicon_path"];
+
+    const string AttributeKey = "attribute";
 
     /// <summary>EvaluationOptions settings that name files or directories to read.</summary>
     public static IReadOnlyList<string> EvaluationKeys { get; } = ["data_directory", "paired_prompts", "held_out_text", "gsm8k_path", "math500_path"];
@@ -25,8 +29,8 @@ public static class ConfigPaths
 
     public static IEnumerable<ConfigPath> Data(RunConfig config) =>
     [
-        .. In(config.Data, "data", PrepareKeys),
-        .. In(config.HeldOut, "held_out", PrepareKeys),
+        .. Prepare(config.Data, "data"),
+        .. Prepare(config.HeldOut, "held_out"),
         .. In(config.Evaluation, "evaluation", EvaluationKeys),
     ];
 
@@ -34,17 +38,20 @@ public static class ConfigPaths
     public static RunConfig Map(RunConfig config, Func<ConfigPath, string> map) => config with
     {
         Model = Model(config) is { } model ? map(model) : config.Model,
-        Data = Map(config.Data, "data", PrepareKeys, map),
-        HeldOut = Map(config.HeldOut, "held_out", PrepareKeys, map),
-        Evaluation = Map(config.Evaluation, "evaluation", EvaluationKeys, map),
+        Data = Map(config.Data, "data", Prepare, map),
+        HeldOut = Map(config.HeldOut, "held_out", Prepare, map),
+        Evaluation = Map(config.Evaluation, "evaluation", (section, name) => In(section, name, EvaluationKeys), map),
     };
 
-    static JsonObject? Map(JsonObject? section, string name, IReadOnlyList<string> keys, Func<ConfigPath, string> map)
+    static JsonObject? Map(JsonObject? section, string name, Func<JsonObject?, string, IEnumerable<ConfigPath>> paths, Func<ConfigPath, string> map)
     {
         if (section?.DeepClone() is not JsonObject copy) return null;
-        foreach (var path in In(copy, name, keys).ToList()) copy[path.Field[(name.Length + 1)..]] = map(path);
+        foreach (var path in paths(copy, name).ToList()) copy[path.Field[(name.Length + 1)..]] = map(path);
         return copy;
     }
+
+    static IEnumerable<ConfigPath> Prepare(JsonObject? section, string name) =>
+        In(section, name, PrepareKeys).Concat(In(section, name, [AttributeKey]).Where(p => Lexicon.NamesFile(p.Value)));
 
     static IEnumerable<ConfigPath> In(JsonObject? section, string name, IReadOnlyList<string> keys) =>
         keys.Select(key => (key, value: section?[key]))

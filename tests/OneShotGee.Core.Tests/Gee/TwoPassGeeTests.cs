@@ -52,22 +52,41 @@ public class TwoPassGeeTests
         Assert.Throws<InvalidInputException>(() => new TwoPassGee(Options with { EmWeighting = EmWeighting.Token }).Coefficients([0.5, 0.8], ["m", "f"], 0));
     }
 
+    [Fact]
+    public void CoefficientsOfAThreeGroupWorkedExample()
+    {
+        // m: 0.2, 0.4, 0.6 (H_m = 0.4); f: 1.0 (H_f = 1.0); n: 0.5, 0.9 (H_n = 0.7); N = 6, H̄ = 3.6 / 6 = 0.6.
+        // Deviations −0.2, 0.4, 0.1; Σ_g 2(H_g − H̄) = 0.6, over N: 0.1. λ = 3:
+        // c_m = 1/6 + 3·(2·(−0.2)/3 − 0.1) = 1/6 − 0.7; c_f = 1/6 + 3·(0.8/1 − 0.1) = 1/6 + 2.1; c_n = 1/6 + 3·(0.2/2 − 0.1) = 1/6.
+        var (c, metrics) = new TwoPassGee(Options with { Groups = ["m", "f", "n"] })
+            .Coefficients([0.2, 1.0, 0.5, 0.4, 0.9, 0.6], ["m", "f", "n", "m", "n", "m"], step: 2);
+
+        double[] expected = [1.0 / 6 - 0.7, 1.0 / 6 + 2.1, 1.0 / 6, 1.0 / 6 - 0.7, 1.0 / 6, 1.0 / 6 - 0.7];
+        for (var i = 0; i < 6; i++) Assert.Equal(expected[i], c[i], 12);
+        Assert.Equal(0.6 + 3 * (0.04 + 0.16 + 0.01), metrics.Loss, 12);
+        Assert.Equal(0.6, metrics.EntropyGap, 12); // max − min: 1.0 − 0.4
+        Assert.Equal(((0.4 - 0.7) * (0.4 - 0.7) + (1.0 - 0.7) * (1.0 - 0.7) + 0) / 3, metrics.EntropyVariance, 12); // around the groups' mean 0.7
+    }
+
     [Theory]
-    [InlineData(GeePenalty.SquaredDifference, EmWeighting.Sample, 0.0)] // the reference code's (H_a − H_b)²
-    [InlineData(GeePenalty.L2, EmWeighting.Token, 0.0)]                  // One-shot EM's mean over generated tokens
-    [InlineData(GeePenalty.L2, EmWeighting.Sample, 0.5)]                 // with the KL anchor β·mean KL per token
-    [InlineData(GeePenalty.SquaredDifference, EmWeighting.Token, 2.0)]
-    public void TwoGroupTwoPassGradientEqualsTheWholeBatchGradient(GeePenalty penalty, EmWeighting emWeighting, double klCoef)
+    [InlineData(GeePenalty.SquaredDifference, EmWeighting.Sample, "m,m,f,m,f", 0.0)] // the reference code's (H_a − H_b)², 3 against 2
+    [InlineData(GeePenalty.L2, EmWeighting.Token, "m,m,f,m,f", 0.0)]                  // One-shot EM's mean over generated tokens
+    [InlineData(GeePenalty.L2, EmWeighting.Sample, "m,m,f,m,f", 0.5)]                 // with the KL anchor β·mean KL per token
+    [InlineData(GeePenalty.SquaredDifference, EmWeighting.Token, "m,m,f,m,f", 2.0)]
+    [InlineData(GeePenalty.L2, EmWeighting.Sample, "m,n,n,f,n", 0.0)]                 // K = 3 groups of sizes 1, 3, 1
+    [InlineData(GeePenalty.L1, EmWeighting.Token, "n,m,f,n,m", 0.0)]                  // K = 3 groups of sizes 2, 2, 1
+    [InlineData(GeePenalty.L2, EmWeighting.Token, "n,m,f,n,m", 0.5)]                  // K = 3 with the KL anchor
+    public void TwoPassGradientEqualsTheWholeBatchGradient(GeePenalty penalty, EmWeighting emWeighting, string labels, double klCoef)
     {
         using var scope = NewDisposeScope();
-        var options = Options with { Penalty = penalty, EmWeighting = emWeighting };
+        var groups = labels.Split(',');
+        var options = Options with { Penalty = penalty, EmWeighting = emWeighting, Groups = [.. groups.Distinct()] };
         var generator = new Generator(7);
         var x = randn([5, 6, 3], ScalarType.Float64, generator: generator);
         var weight = randn([3, 8], ScalarType.Float64, generator: generator).requires_grad_();
         var referenceWeight = randn([3, 8], ScalarType.Float64, generator: generator); // π_ref: the same "model" elsewhere
         int[] lengths = [3, 4, 2, 5, 1];
         var mask = GenerationMask.FromSpans([2, 2, 3, 1, 2], lengths, 6);
-        string[] groups = ["m", "m", "f", "m", "f"]; // 3 against 2
         (int From, int To)[] microBatches = [(0, 2), (2, 4), (4, 5)];
         Tensor Logits(int from, int to) => x[from..to].matmul(weight);
         Tensor Kl(int from, int to) => ReferenceKl.Compute(Logits(from, to), x[from..to].matmul(referenceWeight), options.Temperature);
@@ -83,7 +102,7 @@ public class TwoPassGeeTests
         using (no_grad())
             foreach (var (from, to) in microBatches)
                 entropies.AddRange(Entropies(from, to).data<double>().ToArray());
-        var (c, _) = new TwoPassGee(options).Coefficients(entropies, groups, 0, lengths);
+        var (c, metrics) = new TwoPassGee(options).Coefficients(entropies, groups, 0, lengths);
         foreach (var (from, to) in microBatches)
         {
             var klShare = ReferenceKl.AnchorTerm(ReferenceKl.SumOverGenerated(Kl(from, to), mask[from..to]), klCoef, lengths.Sum());
@@ -91,6 +110,7 @@ public class TwoPassGeeTests
         }
 
         FiniteDifferences.AssertClose(fullBatch.data<double>().ToArray(), weight.grad!.data<double>().ToArray(), 1e-9);
+        Assert.Equal(options.Groups.Count, metrics.GroupEntropies.Count);
     }
 
     [Fact]

@@ -38,6 +38,9 @@ public sealed class BbqBenchmarkTests(Stories260k stories) : IClassFixture<Stori
     public void The_chosen_answer_is_the_most_likely_continuation_of_the_prompt()
     {
         var items = ReadFixture();
+        var religion = BbqItem.Read(Path.Combine(Stories260k.BiasFixtures, "bbq", "data", "Religion.jsonl"));
+        Assert.Equal([0, 0, 1, 1], religion.Select(i => i.TargetIndex)); // Muslim, then Jewish
+        Assert.All(religion, i => Assert.Equal("Religion", i.Category));
         var result = new BbqBenchmark().Evaluate(stories.Scorer(), Stories260k.BiasFixtures);
 
         var predictions = new List<int>();
@@ -49,8 +52,9 @@ public sealed class BbqBenchmarkTests(Stories260k stories) : IClassFixture<Stori
         }
         var expected = BbqMetrics.Compute(items, predictions);
         Assert.Equal(predictions.Where((p, i) => p == FixtureItems[i].Label).Count() / 6.0, expected["accuracy"], 12);
-        Assert.Equal(("bbq", 6), (result.Benchmark, result.Items));
-        MetricsAssert.Equal(expected, result.Metrics);
+        Assert.Equal(("bbq", 10), (result.Benchmark, result.Items)); // Gender_identity's 6 and Religion's 4
+        MetricsAssert.Equal(expected, result.Metrics.Where(m => m.Key.EndsWith("[Gender_identity]")).ToDictionary(m => m.Key[..m.Key.IndexOf('[')], m => m.Value));
+        Assert.Contains("s_dis[Religion]", result.Metrics.Keys);
     }
 
     [SkippableFact]
@@ -62,6 +66,9 @@ public sealed class BbqBenchmarkTests(Stories260k stories) : IClassFixture<Stori
         Assert.Equal((1, 2, 1, true, true), (first.UnknownIndex, first.TargetIndex, first.Label, first.Ambiguous, first.NegativeQuestion));
         // Only the 16 templates contrasting "man"/"boy" or "woman"/"girl" (both or neither stereotyped) lack a single target.
         Assert.Equal(16, items.Count(i => i.TargetIndex is null));
+        // Every other category has a single stereotyped answer in every question (Nationality by the answer's term).
+        foreach (var (category, count) in new[] { ("Age", 3680), ("Nationality", 3080), ("Religion", 1200) })
+            Assert.Equal(count, BbqItem.Read(Path.Combine(TestData.PathOf("bias"), "bbq", "data", category + ".jsonl")).Count(i => i.TargetIndex is not null));
         var trans = items.First(i => i.Context.Contains("trans", StringComparison.OrdinalIgnoreCase) && i.TargetIndex is not null);
         Assert.Contains("trans", trans.Answers[trans.TargetIndex!.Value], StringComparison.OrdinalIgnoreCase);
     }

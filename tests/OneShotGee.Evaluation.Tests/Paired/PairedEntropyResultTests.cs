@@ -46,6 +46,9 @@ public class PairedEntropyResultTests
         Assert.Null(result.SignedGap);
         Assert.Equal(1.8, result.Gap, 12);
         Assert.Equal(("b", "a"), (result.Test.GroupA, result.Test.GroupB));
+        // H = 1.1, 2.9, 2.0 around their mean 2.0: variance (0.81 + 0.81 + 0) / 3.
+        Assert.Equal(1.62 / 3, result.ToBenchmarkResult().Metrics["variance"], 12);
+        Assert.DoesNotContain("variance", Result(["male", "female"], [2.0, 1.0]).ToBenchmarkResult().Metrics.Keys);
     }
 
     [Fact]

@@ -71,6 +71,25 @@ public sealed class PairedPromptSetTests : IDisposable
     }
 
     [Fact]
+    public void Csv_with_set_ids_holds_sets_of_three_groups()
+    {
+        var path = Write("p.csv", "set_id,group,text\n1,male,He said\n1,female,She said\n1,nonbinary,They said\n");
+        var set = PairedPromptFile.Read(path);
+        Assert.Equal(["male", "female", "nonbinary"], set.Groups);
+        Assert.Equal(["He said", "She said", "They said"], set.Pairs.Single().Texts);
+    }
+
+    [Fact]
+    public void Parquet_of_triples_from_data_prep_is_read_as_sets_of_three()
+    {
+        var path = Path.Combine(_dir, "triples.parquet");
+        PrepareStep.Run(new PrepareOptions(path, Attribute: "gender-nb", Synthetic: 6));
+        var set = PairedPromptFile.Read(path);
+        Assert.Equal(["male", "female", "nonbinary"], set.Groups);
+        Assert.Equal(2, set.Pairs.Count);
+    }
+
+    [Fact]
     public void Parquet_from_data_prep_is_read_as_pairs()
     {
         var path = Path.Combine(_dir, "prepared.parquet");

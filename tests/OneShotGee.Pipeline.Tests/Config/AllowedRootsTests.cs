@@ -146,6 +146,7 @@ public sealed class AllowedRootsTests : IDisposable
 
     [Theory]
     [InlineData("held_out", "lexicon_path")]
+    [InlineData("data", "attribute")] // a lexicon file given as the attribute
     [InlineData("evaluation", "paired_prompts")]
     [InlineData("evaluation", "data_directory")]
     [InlineData("evaluation", "held_out_text")]
@@ -165,8 +166,10 @@ public sealed class AllowedRootsTests : IDisposable
             .Where(p => p.PropertyType == typeof(string)).Select(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name))
             .Except(notRead).Order()];
 
-        // output_path: the prepare step sets it inside the run directory.
+        // output_path: the prepare step sets it inside the run directory; attribute is checked when it names a file.
         Assert.Equal(ConfigPaths.PrepareKeys.Order(), Strings(typeof(PrepareOptions), "output_path", "text_column", "attribute"));
+        var builtIn = JsonSerializer.Deserialize<RunConfig>("""{"data": {"attribute": "gender-nb"}}""", JsonOverlay.Json)!;
+        Assert.Empty(ConfigPaths.Data(builtIn));
         Assert.Equal(ConfigPaths.EvaluationKeys.Order(), Strings(typeof(EvaluationOptions), "chat_template", "device", "dtype"));
     }
 }

@@ -140,6 +140,7 @@ public sealed class GeeRunTests : IDisposable
 
     [Theory]
     [InlineData("""{"name": "gee", "lambda": -1}""", "--lambda")]
+    [InlineData("""{"name": "gee", "source_weights": {"gsm8k": 0.7, "synthetic": 0}}""", "--source-weights must give each source a positive weight")]
     [InlineData("""{"name": "gee", "kl_coef": -0.1}""", "--kl-coef must be a finite number >= 0")]
     [InlineData("""{"name": "../escape"}""", "artifact name")]
     [InlineData("""{"name": "baseline"}""", "reserved")]

@@ -25,6 +25,17 @@ public static class BbqMetrics
         return metrics;
     }
 
+    /// <summary><see cref="Compute"/> over all items, plus each category's metrics as <c>{metric}[{category}]</c>
+    /// (e.g. <c>s_dis[Age]</c>), BBQ's per-category reporting.</summary>
+    public static IReadOnlyDictionary<string, double> ComputeByCategory(IReadOnlyList<BbqItem> items, IReadOnlyList<int> predictions)
+    {
+        var metrics = new Dictionary<string, double>(Compute(items, predictions));
+        foreach (var category in items.Select((item, i) => (item, i)).GroupBy(x => x.item.Category).OrderBy(g => g.Key, StringComparer.Ordinal))
+            foreach (var (name, value) in Compute([.. category.Select(x => x.item)], [.. category.Select(x => predictions[x.i])]))
+                metrics[$"{name}[{category.Key}]"] = value;
+        return metrics;
+    }
+
     static double Accuracy(List<(BbqItem Item, int Predicted)> scored) => (double)scored.Count(s => s.Predicted == s.Item.Label) / scored.Count;
 
     static double? BiasScore(List<(BbqItem Item, int Predicted)> scored)
