@@ -26,10 +26,12 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 kit="$work/oneshotgee-gpu-smoke"
 
 # A separate artifacts path keeps this RID-specific, libtorch-less restore out of the repository's obj/ and bin/;
-# no MSBuild node reuse, so no build node outlives the script.
+# no MSBuild node reuse, so no build node outlives the script. The GCC 13 marker is made weak whatever this host's
+# libstdc++ has: the kit runs elsewhere (Ubuntu 22.04's libstdc++ stops at GLIBCXX_3.4.30; README, "TorchSharp on
+# older libstdc++").
 echo "publishing the CLI (self-contained linux-x64, TorchBackend=none)" >&2
 dotnet publish "$repo/src/OneShotGee.Cli" -c Release -r linux-x64 --self-contained -p:TorchBackend=none \
-  --artifacts-path "$work/artifacts" -o "$kit/bin" -nodeReuse:false -v:q -nologo >&2
+  -p:PatchTorchSharpNativeAlways=true --artifacts-path "$work/artifacts" -o "$kit/bin" -nodeReuse:false -v:q -nologo >&2
 if compgen -G "$kit/bin/libtorch*.so" >/dev/null || [ -e "$kit/bin/libc10.so" ]; then
   echo "the publish contains libtorch; TorchBackend=none should have left it out" >&2; exit 1
 fi

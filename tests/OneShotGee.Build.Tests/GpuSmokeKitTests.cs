@@ -53,6 +53,7 @@ public sealed class GpuSmokeKitTests : IDisposable
             Assert.True(File.Exists(Path.Combine(kit, file)), $"{file} is not in the kit");
         Assert.Empty(Directory.GetFiles(Path.Combine(kit, "bin"), "libtorch*.so"));
         Assert.False(File.Exists(Path.Combine(kit, "bin", "libc10.so")));
+        Assert.True(GlibcxxVersionNeedPatcher.IsWeak(Path.Combine(kit, "bin", "libLibTorchSharp.so")), "the kit's library must load on libstdc++ < GCC 13");
         using var versions = JsonDocument.Parse(File.ReadAllText(Path.Combine(kit, "kit.json")));
         Assert.Equal("2.10.0", versions.RootElement.GetProperty("libtorch").GetString());
 
