@@ -8,8 +8,8 @@ interoperability check, which runs where `transformers` and `peft` import.
      continuation may flip on another device);
    - tiny-qwen2: teacher-forced token log-probs and entropies of the float64 forward (reference.json `sequences`),
      within 1e-4 nats (the CPU tests hold 1e-5), and its 12 greedy ids (smallest greedy margin in the reference: 0.0054).
-2. A bf16 LoRA GEE run of 3 steps on tiny-qwen2 with --merge: tokens/s from metrics.jsonl, peak device memory of the
-   process from nvidia-smi (used memory as NVML sees it: CUDA context and the caching allocator's reserve included).
+2. A bf16 LoRA GEE run of 3 steps on tiny-qwen2 with --merge: tokens/s from metrics.jsonl, peak device memory from
+   nvidia-smi (the process's, CUDA context and caching allocator's reserve included, and the whole GPU's).
 3. The float32 merge keeps the update: max|lp(merged) - lp(adapter)| <= 0.1 * max|lp(base) - lp(adapter)| (issue 13).
 4. Interoperability: transformers loads merged/, peft loads final/ over the base, and their float32 CPU log-probs agree
    with ours within 1e-4.
@@ -110,26 +110,31 @@ def tiny_qwen2_parity(cli, kit):
 
 
 class PeakDeviceMemory:
-    """Polls nvidia-smi for the used memory of one process (MiB) while it runs."""
+    """Polls nvidia-smi while a process runs: the peak used memory of that process (MiB), and of the whole GPU, which
+    is what remains readable in a container whose PIDs nvidia-smi does not see."""
 
     def __init__(self):
-        self.peak_mib = None
+        self.process_mib = None
+        self.gpu_mib = None
         self._stop = threading.Event()
+
+    @staticmethod
+    def _query(*fields):
+        done = subprocess.run(["nvidia-smi", *fields, "--format=csv,noheader,nounits"], capture_output=True, text=True)
+        return [[x.strip() for x in line.split(",")] for line in done.stdout.splitlines()]
 
     def watch(self, pid):
         if shutil.which("nvidia-smi") is None:
             return
         def poll():
             while not self._stop.is_set():
-                query = subprocess.run(["nvidia-smi", "--query-compute-apps=pid,used_memory",
-                                        "--format=csv,noheader,nounits"], capture_output=True, text=True)
-                for line in query.stdout.splitlines():
-                    fields = [x.strip() for x in line.split(",")]
-                    if len(fields) == 2 and fields[0] == str(pid) and fields[1].isdigit():
-                        self.peak_mib = max(self.peak_mib or 0, int(fields[1]))
+                for app_pid, used in (r for r in self._query("--query-compute-apps=pid,used_memory") if len(r) == 2):
+                    if app_pid == str(pid) and used.isdigit():
+                        self.process_mib = max(self.process_mib or 0, int(used))
+                for (used,) in (r for r in self._query("--query-gpu=memory.used") if len(r) == 1 and r[0].isdigit()):
+                    self.gpu_mib = max(self.gpu_mib or 0, int(used))
                 self._stop.wait(0.2)
-        self._thread = threading.Thread(target=poll, daemon=True)
-        self._thread.start()
+        threading.Thread(target=poll, daemon=True).start()
 
     def stop(self):
         self._stop.set()
@@ -165,7 +170,8 @@ def lora_gee_run(cli, kit, work, run_dir):
         "tokens_per_second": sum(s["generated_tokens"] for s in steady) / sum(s["step_seconds"] for s in steady),
         "step_seconds": [s["step_seconds"] for s in steps],
         "wall_seconds": seconds,
-        "peak_device_memory_mib": memory.peak_mib,
+        "peak_process_device_memory_mib": memory.process_mib,
+        "peak_gpu_memory_used_mib": memory.gpu_mib,
         "adapter_written": os.path.isfile(os.path.join(run_dir, "final", "adapter_config.json")),
         "merged_written": os.path.isfile(os.path.join(run_dir, "merged", "config.json")),
         "ok": len(steps) == 3 and all(math.isfinite(s["loss"]) for s in steps)
