@@ -46,6 +46,7 @@ public static class NumericOptionRanges
         ["--micro-batch"] = AtLeastOne,
         ["--tau"] = Positive,
         ["--lambda"] = NonNegative,
+        ["--kl-coef"] = NonNegative,
         ["--lr"] = Positive,
         ["--weight-decay"] = NonNegative,
         ["--max-grad-norm"] = Positive,
@@ -65,19 +66,24 @@ public static class NumericOptionRanges
     static readonly HashSet<Type> NumericTypes =
         [typeof(int), typeof(long), typeof(double), typeof(float), typeof(int?), typeof(long?), typeof(double?), typeof(float?)];
 
-    /// <summary>Adds the range check to every numeric option under <paramref name="root"/>; an option without a range
-    /// here is a programming error, reported at once.</summary>
+    /// <summary>Adds the range check to every numeric option under <paramref name="root"/>. An option missing from the
+    /// table above is still refused NaN and ±∞ (and <see cref="Unranged"/> names it, for the tests).</summary>
     public static TCommand Apply<TCommand>(TCommand root) where TCommand : Command
     {
-        foreach (var command in Commands(root))
-            foreach (var option in command.Options.Where(o => NumericTypes.Contains(o.ValueType)))
-            {
-                var range = Ranges.GetValueOrDefault(option.Name)
-                    ?? throw new InvalidOperationException($"numeric option {option.Name} of '{command.Name}' has no range in {nameof(NumericOptionRanges)}");
-                option.Validators.Add(result => Check(result, range));
-            }
+        foreach (var (_, option) in NumericOptions(root))
+        {
+            var range = Ranges.GetValueOrDefault(option.Name) ?? AnyFinite;
+            option.Validators.Add(result => Check(result, range));
+        }
         return root;
     }
+
+    /// <summary>"command --option" for each numeric option that has no range of its own.</summary>
+    public static IEnumerable<string> Unranged(Command root) =>
+        NumericOptions(root).Where(o => !Ranges.ContainsKey(o.Option.Name)).Select(o => $"{o.Command.Name} {o.Option.Name}");
+
+    static IEnumerable<(Command Command, Option Option)> NumericOptions(Command root) =>
+        Commands(root).SelectMany(c => c.Options.Where(o => NumericTypes.Contains(o.ValueType)).Select(o => (c, o)));
 
     static IEnumerable<Command> Commands(Command command) => command.Subcommands.SelectMany(Commands).Prepend(command);
 
