@@ -106,9 +106,12 @@ namespace OneShotGee.Build
 
         [Required] public ITaskItem[] Libraries { get; set; } = Array.Empty<ITaskItem>();
 
+        /// <summary>Patch even where this host's libstdc++ has the version: the output runs on other hosts (the GPU smoke kit).</summary>
+        public bool Always { get; set; }
+
         public override bool Execute()
         {
-            if (Libraries.Length == 0 || GlibcxxVersionNeedPatcher.HostLibstdcxxProvides(LibstdcxxPaths)) return true;
+            if (Libraries.Length == 0 || (!Always && GlibcxxVersionNeedPatcher.HostLibstdcxxProvides(LibstdcxxPaths))) return true;
             foreach (var library in Libraries)
             {
                 if (GlibcxxVersionNeedPatcher.Patch(library.ItemSpec) == PatchOutcome.Patched)

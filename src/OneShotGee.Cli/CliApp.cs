@@ -6,8 +6,8 @@ namespace OneShotGee.Cli;
 /// <summary>The <c>oneshotgee</c> command line. Exit codes: 0 success, 2 bad input, 1 any other failure.</summary>
 public static class CliApp
 {
-    public static RootCommand BuildRootCommand(CliConsole console) =>
-        new("OneShotGee: debias causal language models with One-shot Group-Entropy Equalization (GEE).")
+    public static RootCommand BuildRootCommand(CliConsole console) => NumericOptionRanges.Apply(
+        new RootCommand("OneShotGee: debias causal language models with One-shot Group-Entropy Equalization (GEE).")
         {
             PrepareCommand.Create(console),
             TokenizeCommand.Create(console),
@@ -20,7 +20,7 @@ public static class CliApp
             RunCommand.Create(console),
             DemoCommand.Create(console),
             ArtifactsCommand.Create(console),
-        };
+        });
 
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)
     {

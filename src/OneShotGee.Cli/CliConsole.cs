@@ -35,6 +35,37 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
             work(new SynchronousProgress<string>(message => context.Status($"{title}: {Markup.Escape(message)}"))));
     }
 
+    /// <summary>
+    /// Runs work made of <paramref name="total"/> units whose progress messages say when a unit begins
+    /// (<paramref name="begins"/>): in a terminal a bar of finished units with elapsed time and ETA, captioned
+    /// "title [k/N] message"; otherwise that caption as one plain line per message.
+    /// </summary>
+    public T WithProgressBar<T>(string title, int total, Func<string, bool> begins, Func<IProgress<string>, T> work)
+    {
+        var begun = 0;
+        string Caption(string message)
+        {
+            if (begins(message)) begun = Math.Min(begun + 1, total);
+            return $"{title} [{begun}/{total}] {message}";
+        }
+        if (!Status.Profile.Capabilities.Interactive)
+            return work(new SynchronousProgress<string>(message => Error.WriteLine(Caption(message))));
+        return Status.Progress()
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn(),
+                new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(context =>
+            {
+                var bar = context.AddTask(title, maxValue: total);
+                var result = work(new SynchronousProgress<string>(message =>
+                {
+                    bar.Description = Markup.Escape(Caption(message));
+                    bar.Value = Math.Max(begun - 1, 0);
+                }));
+                bar.Value = total;
+                return result;
+            });
+    }
+
     /// <summary>Runs a command body and maps failures to exit codes with a one-line message.</summary>
     public async Task<int> RunAsync(Func<Task> body)
     {

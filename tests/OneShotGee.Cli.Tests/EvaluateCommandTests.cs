@@ -110,6 +110,8 @@ public sealed class EvaluateCommandTests : IDisposable
             "--benchmarks", "paired", "--greedy", "--max-new-tokens", "4", "--out", outDir, "--json");
 
         Assert.True(result.ExitCode == 0, result.Error);
+        // Redirected, the progress is one plain line per benchmark, counted over both models.
+        Assert.Equal(["Evaluating [1/2] baseline: paired", "Evaluating [2/2] same: paired"], result.Error.Split('\n').Where(l => l.StartsWith("Evaluating")));
         using var report = JsonDocument.Parse(result.Output);
         Assert.Equal("baseline", report.RootElement.GetProperty("baseline").GetString());
         var comparison = report.RootElement.GetProperty("comparisons")[0];

@@ -42,6 +42,10 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.True(first.ExitCode == 0, first.Error);
         Assert.Matches(@"│ gee +│", first.Output);
+        // Redirected, the progress is plain lines counting the pipeline's steps: prepare, evaluate baseline, train, evaluate, report.
+        Assert.Equal(["Run [1/5] prepare-train-data: started", "Run [5/5] report: completed"],
+            first.Error.Split('\n').Where(l => l is "Run [1/5] prepare-train-data: started" or "Run [5/5] report: completed"));
+        Assert.Matches(@"Run \[3/5\] gee: Step 1 \| loss=.* tok/s", first.Error);
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("already holds run", again.Error);
         Assert.Equal(0, resumed.ExitCode);

@@ -99,7 +99,8 @@ public static class EvaluateCommand
             var trainingRuns = NamedPaths(parse.GetValue(training), "--training-metrics").Select(t => TrainingRun.Read(t.Name, t.Path)).ToList();
 
             var sources = named.Select(m => (m.Name, Source: Resolved(m.Name, m.Path))).ToList();
-            var evaluations = console.WithProgress("Evaluating", progress =>
+            // ModelEvaluator reports once as each benchmark begins: the bar counts benchmarks over all models.
+            var evaluations = console.WithProgressBar("Evaluating", sources.Count * options.Benchmarks.Count, _ => true, progress =>
                 sources.Select(m => ModelEvaluator.Evaluate(m.Name, m.Source, options, progress, cancel)).ToList());
             var seeds = new Dictionary<string, long> { ["paired"] = options.PairedOptions.Seed };
             if (options.ItemLimit is { } drawn) seeds["limit"] = drawn.Seed;

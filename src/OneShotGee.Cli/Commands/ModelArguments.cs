@@ -26,7 +26,8 @@ public sealed class ModelArguments
     };
     readonly Option<string> _dtype = new("--dtype")
     {
-        Description = "Runtime dtype: auto (float32 on CPU, bfloat16 on CUDA), float32, bfloat16, float16.",
+        Description = "Runtime dtype: auto (float32 on CPU; on CUDA bfloat16, but float32 for a float32 checkpoint such as a LoRA merge), "
+            + "float32, bfloat16, float16.",
         DefaultValueFactory = _ => "auto",
     };
 

@@ -23,8 +23,11 @@ public static class RunCommand
         {
             var run = RunConfig.Load(parse.GetValue(config)!.FullName);
             var runDirectory = parse.GetValue(output)!.FullName;
-            var report = console.WithProgress("Run", progress =>
-                GeeRun.Execute(run, runDirectory, parse.GetValue(resume), progress: progress, ct: cancel));
+            // PipelineRunner says "<step>: started" (or "already completed, skipped") as each step begins; training
+            // steps report their metrics line (step, loss, tok/s) in between.
+            var report = console.WithProgressBar("Run", GeeRun.Plan(run).Count,
+                message => message.EndsWith(": started", StringComparison.Ordinal) || message.EndsWith(": already completed, skipped", StringComparison.Ordinal),
+                progress => GeeRun.Execute(run, runDirectory, parse.GetValue(resume), progress: progress, ct: cancel));
             RunSummaryTable.Write(console.Output, RunSummary.From(report), RunSummary.Subsets(report));
             console.Output.WriteLine($"report -> {Path.Combine(runDirectory, "report", "report.md")}");
             return Task.CompletedTask;

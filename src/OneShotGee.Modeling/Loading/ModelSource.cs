@@ -2,6 +2,7 @@ using OneShotGee.Core;
 using OneShotGee.Modeling.Config;
 using OneShotGee.Modeling.Llama;
 using OneShotGee.Modeling.Lora;
+using OneShotGee.Modeling.Runtime;
 using OneShotGee.Modeling.Safetensors;
 using OneShotGee.Modeling.Tokenization;
 using static TorchSharp.torch;
@@ -60,11 +61,12 @@ public sealed record ModelSource(string Path, string BaseDirectory, string? Adap
     public ModelTokenizer LoadTokenizer() => ModelTokenizer.FromDirectory(BaseDirectory);
 
     /// <summary>The base model with the adapter, if any, attached unmerged and in eval mode (no adapter dropout).</summary>
+    /// <param name="dtype">null: <see cref="ComputeTarget.AutoDtype"/> of the stored weights on <paramref name="device"/>.</param>
     public CausalLM Load(ScalarType? dtype = null, Device? device = null)
     {
         var config = System.IO.Path.Combine(BaseDirectory, "config.json");
         if (!File.Exists(config)) throw new InvalidInputException($"model directory '{BaseDirectory}' has no config.json");
-        var lm = CausalLM.FromPretrained(BaseDirectory, dtype, device);
+        var lm = CausalLM.FromPretrained(BaseDirectory, dtype ?? ComputeTarget.AutoDtype(device ?? CPU, StoredDtype()), device);
         try
         {
             if (AdapterDirectory is not null)

@@ -24,11 +24,22 @@ public static class ComputeTarget
         throw new InvalidInputException($"device '{name}' is unknown; expected one of {string.Join(", ", DeviceNames)} or cuda:N");
     }
 
-    /// <summary>The dtype a model gets on <paramref name="device"/> when none is asked for: float32 on CPU, bfloat16 on CUDA.</summary>
+    /// <summary>The dtype a model is trained in on <paramref name="device"/> when none is asked for: float32 on CPU, bfloat16 on CUDA.</summary>
     public static ScalarType DefaultDtype(Device device) =>
         device.type == TorchSharp.DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32;
 
-    /// <summary>"auto" returns null: the model's default (float32 on CPU, bfloat16 on CUDA).</summary>
+    /// <summary>
+    /// What "auto" loads a checkpoint stored as <paramref name="stored"/> in, to generate, score or evaluate it: float32 on
+    /// the CPU; on CUDA bfloat16, except that a float32 checkpoint stays float32. A float32 LoRA merge rounded to bfloat16
+    /// loses every update smaller than half a bfloat16 ulp of its weight, so the evaluated model would not be the trained
+    /// one (issue 13); a bfloat16 or float16 checkpoint loses nothing in bfloat16 that it had not lost already.
+    /// </summary>
+    public static ScalarType AutoDtype(Device device, ScalarType stored) =>
+        device.type != TorchSharp.DeviceType.CUDA ? ScalarType.Float32
+        : stored is ScalarType.Float32 or ScalarType.Float64 ? ScalarType.Float32
+        : ScalarType.BFloat16;
+
+    /// <summary>"auto" returns null: <see cref="AutoDtype"/> of the checkpoint when a model source loads it.</summary>
     public static ScalarType? ParseDtype(string name) => name switch
     {
         "auto" => null,

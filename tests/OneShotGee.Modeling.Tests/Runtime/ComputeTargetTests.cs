@@ -27,6 +27,17 @@ public class ComputeTargetTests
     [Fact]
     public void AutoDtypeDefersToTheModelDefault() => Assert.Null(ComputeTarget.ParseDtype("auto"));
 
+    // Issue 13: a float32 LoRA merge evaluated with dtype auto on a GPU must not be rounded to bfloat16.
+    [Theory]
+    [InlineData("cpu", ScalarType.BFloat16, ScalarType.Float32)]
+    [InlineData("cpu", ScalarType.Float32, ScalarType.Float32)]
+    [InlineData("cuda", ScalarType.Float32, ScalarType.Float32)]
+    [InlineData("cuda", ScalarType.Float64, ScalarType.Float32)]
+    [InlineData("cuda", ScalarType.BFloat16, ScalarType.BFloat16)]
+    [InlineData("cuda", ScalarType.Float16, ScalarType.BFloat16)]
+    public void AutoKeepsAFloat32CheckpointInFloat32OnCuda(string device, ScalarType stored, ScalarType expected) =>
+        Assert.Equal(expected, ComputeTarget.AutoDtype(new Device(device), stored));
+
     [Theory]
     [InlineData("tpu")]
     [InlineData("float8")]

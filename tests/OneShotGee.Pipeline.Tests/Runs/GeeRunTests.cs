@@ -155,6 +155,25 @@ public sealed class GeeRunTests : IDisposable
     }
 
     [Fact]
+    public void AnAdapterDirectoryAsTheRunsModelIsRefusedBeforeAnyStepRuns()
+    {
+        var stories = Fixtures.PathOf("models/stories260k");
+        var adapter = Path.Combine(_dir, "adapter");
+        using (var lm = Modeling.Llama.CausalLM.FromPretrained(stories))
+        {
+            Modeling.Lora.LoraAdapter.Apply(lm, new Modeling.Lora.LoraOptions(rank: 2, alpha: 4), seed: 1);
+            Modeling.Lora.LoraAdapter.Save(lm, adapter, stories);
+        }
+        var runDir = Path.Combine(_dir, "run");
+
+        var error = Assert.Throws<InvalidInputException>(() => GeeRun.Execute(TinyRun() with { Model = adapter }, runDir, resume: false));
+
+        Assert.Contains($"model '{adapter}' is a LoRA adapter directory", error.Message);
+        Assert.Contains("oneshotgee merge", error.Message);
+        Assert.False(Directory.Exists(Path.Combine(runDir, "prepare-train-data")));
+    }
+
+    [Fact]
     public void AMissingOrMalformedConfigFileIsNamed()
     {
         var missing = Path.Combine(_dir, "none.json");
