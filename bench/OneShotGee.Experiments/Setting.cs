@@ -13,5 +13,5 @@ public sealed record Setting(double Lambda, double KlCoef, double LearningRate, 
 
     public string DirectoryName => string.Create(CultureInfo.InvariantCulture, $"l{Lambda:G3}-b{KlCoef:G3}-lr{LearningRate:G3}");
 
-    public TrainOptions Configure(TrainOptions options) => options with { Lambda = Lambda, LearningRate = LearningRate, MaxSteps = Steps };
+    public TrainOptions Configure(TrainOptions options) => options with { Lambda = Lambda, KlCoef = KlCoef, LearningRate = LearningRate, MaxSteps = Steps };
 }

@@ -10,7 +10,7 @@ namespace OneShotGee.Pipeline;
 /// <summary>
 /// The embedded default (<c>oneshotgee demo</c>): the whole pipeline on the demo model, whose responses after male
 /// prompts are far more certain than after female ones (a planted gap, docs/demo-model.md), for EM only (λ = 0) and
-/// GEE (λ = 3). Retention is measured where it should hold: the accuracy and perplexity of the demo model's neutral
+/// GEE (λ = 3, with a KL anchor β when one is given). Retention is measured where it should hold: the accuracy and perplexity of the demo model's neutral
 /// skill (<see cref="NeutralCounting"/>); the perplexity of gendered documents is reported apart, as what GEE changes.
 /// Sized to finish in seconds on 2 CPU cores.
 /// </summary>
@@ -21,7 +21,8 @@ public static class DemoRun
     /// <summary>Held-out neutral documents (a seed of their own, prompts the pretraining corpus lacks): 200 makes one answer half a point.</summary>
     public const int NeutralDocuments = 200, HeldOutSeed = 99;
 
-    public static RunConfig Config(string directory) => new()
+    /// <param name="klCoef">β of the GEE variant's KL anchor (<c>kl_coef</c>); 0 leaves it out of the config.</param>
+    public static RunConfig Config(string directory, double klCoef = 0) => new()
     {
         Model = "demo",
         RunId = "demo",
@@ -37,7 +38,7 @@ public static class DemoRun
         Variants =
         [
             new JsonObject { ["name"] = "em", ["lambda"] = 0.0 },
-            new JsonObject { ["name"] = "gee", ["lambda"] = 3.0 },
+            klCoef == 0 ? new JsonObject { ["name"] = "gee", ["lambda"] = 3.0 } : new JsonObject { ["name"] = "gee", ["lambda"] = 3.0, ["kl_coef"] = klCoef },
         ],
         Evaluation = new JsonObject
         {
@@ -53,11 +54,11 @@ public static class DemoRun
     };
 
     /// <summary>Runs the demo in <paramref name="runDirectory"/>; a finished demo there is reused, an interrupted one continued.</summary>
-    public static EvaluationReport Execute(string runDirectory, string? demoCacheRoot, IProgress<string>? progress, CancellationToken ct)
+    public static EvaluationReport Execute(string runDirectory, string? demoCacheRoot, IProgress<string>? progress, CancellationToken ct, double klCoef = 0)
     {
         var directory = Directory.CreateDirectory(runDirectory).FullName;
         WriteHeldOutFiles(directory);
-        return GeeRun.Execute(Config(directory), runDirectory, resume: true, demoCacheRoot, progress, ct);
+        return GeeRun.Execute(Config(directory, klCoef), runDirectory, resume: true, demoCacheRoot, progress, ct);
     }
 
     /// <summary>The evaluation's held-out files: neutral documents and their questions, and gendered documents (64: seconds, not minutes).</summary>

@@ -20,7 +20,13 @@ public sealed record Rollout(
 
     /// <summary>H_i [micro-batch]: the mean τ-entropy over each response's tokens, from one left-padded forward pass
     /// over prompt + response (differentiable unless called under no_grad).</summary>
-    public Tensor SampleEntropies(CausalLM lm, double tau)
+    public Tensor SampleEntropies(CausalLM lm, double tau) => Score(lm, tau, reference: null).Entropies;
+
+    /// <summary>
+    /// H_i and, with a <paramref name="reference"/>, Σ_t KL(π_θ ‖ π_ref) over each response's tokens [micro-batch], at
+    /// the same positions and temperature τ (<see cref="ReferenceKl"/>), from one forward pass of each model.
+    /// </summary>
+    public (Tensor Entropies, Tensor? KlSums) Score(CausalLM lm, double tau, ReferencePolicy? reference)
     {
         using var scope = NewDisposeScope();
         var sequences = Prompts.Select((p, i) => (IReadOnlyList<int>)[.. p, .. Responses[i]]).ToList();
@@ -29,6 +35,9 @@ public sealed record Rollout(
         var starts = sequences.Select((s, i) => longest - s.Count + Prompts[i].Count).ToList();
         var generation = GenerationMask.FromSpans(starts, [.. Responses.Select(r => r.Count)], longest, lm.Device);
         var logits = lm.call(ids, mask, null);
-        return TokenEntropy.PerSample(logits, generation, tau).MoveToOuterDisposeScope();
+        var entropies = TokenEntropy.PerSample(logits, generation, tau).MoveToOuterDisposeScope();
+        if (reference is null) return (entropies, null);
+        var kl = ReferenceKl.Compute(logits, reference.Logits(lm, ids, mask), tau);
+        return (entropies, ReferenceKl.SumOverGenerated(kl, generation).MoveToOuterDisposeScope());
     }
 }

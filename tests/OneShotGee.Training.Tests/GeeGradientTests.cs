@@ -97,6 +97,41 @@ public sealed class GeeGradientTests : IDisposable
         Assert.Contains(twoPass, g => g.Key.Contains("lora_A") && !otherMasks[g.Key].allclose(g.Value, rtol: 1e-3, atol: 1e-6));
     }
 
+    [Theory]
+    [InlineData(false)] // full fine-tuning: π_ref is a frozen copy of the starting weights
+    [InlineData(true)]  // LoRA: π_ref is the model with its adapters off
+    public void TwoPassWithAKlAnchorAccumulatesTheGradientOfTheWholeBatchLoss(bool lora)
+    {
+        var anchored = options with { KlCoef = 0.5, Lora = lora ? new Modeling.Lora.LoraOptions(rank: 4, alpha: 8) : null };
+        using var reference = ReferencePolicy.For(anchored);
+        // Move the model away from its start (seeded), so that the KL and its gradient are not zero.
+        using var generator = new TorchSharp.torch.Generator(3);
+        using (no_grad())
+        {
+            if (lora)
+            {
+                Modeling.Lora.LoraAdapter.Apply(lm, anchored.Lora!, seed: 15);
+                foreach (var (_, projection) in Modeling.Lora.LoraAdapter.Branches(lm)) projection.Lora!.lora_B.weight.normal_(0, 0.05, generator);
+            }
+            else foreach (var p in lm.parameters()) p.add_(randn(p.shape, generator: generator).mul_(0.02));
+        }
+        var result = new GeeGradient(sampler, anchored, gee, new LambdaAnnealer(gee), reference).Accumulate(lm, microBatches, step: 1);
+        var twoPass = TakeGradients();
+
+        // Reference: one graph, L + β · Σ KL over every generated token of the step / their number.
+        var rollouts = microBatches.Select((rows, k) => sampler.Sample(lm, rows, step: 1, k)).ToList();
+        var scores = rollouts.Select(r => r.Score(lm, options.Tau, reference)).ToList();
+        var (geeLoss, metrics) = new GroupEntropyEqualizationLoss(gee).Forward(cat(scores.Select(s => s.Entropies).ToList()), [.. rollouts.SelectMany(r => r.Groups)], step: 1);
+        var meanKl = cat(scores.Select(s => s.KlSums!).ToList()).sum() / rollouts.Sum(r => r.GeneratedTokens);
+        (geeLoss + 0.5 * meanKl).backward();
+
+        var largest = twoPass.Values.Max(g => g.abs().max().item<float>());
+        AssertClose(TakeGradients(), twoPass, atol: 1e-6 * largest);
+        Assert.True(result.Gee.Kl > 1e-3, $"KL {result.Gee.Kl} of a moved model");
+        Assert.Equal(meanKl.item<float>(), result.Gee.Kl!.Value, 1e-6 * result.Gee.Kl!.Value); // float32 sums in another order
+        Assert.Equal(metrics.Loss + 0.5 * result.Gee.Kl!.Value, result.Gee.Loss, 1e-5);
+    }
+
     [Fact]
     public void MicroModeAveragesEachMicroBatchsOwnLoss()
     {
