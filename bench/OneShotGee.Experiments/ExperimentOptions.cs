@@ -53,9 +53,9 @@ public sealed record ExperimentOptions
         return options;
     }
 
-    /// <summary>Every setting of the grid, learning rate outermost.</summary>
+    /// <summary>Every setting of the grid, learning rate outermost; EM (λ = 0) only without the anchor, the method it stands for.</summary>
     public IEnumerable<Setting> Settings() =>
-        from lr in LearningRates from lambda in Lambdas from beta in KlCoefs select new Setting(lambda, beta, lr, Steps);
+        from lr in LearningRates from lambda in Lambdas from beta in KlCoefs where lambda > 0 || beta == 0 select new Setting(lambda, beta, lr, Steps);
 
     static IReadOnlyList<string> List(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

@@ -10,7 +10,7 @@ namespace OneShotGee.Pipeline;
 /// <summary>
 /// The embedded default (<c>oneshotgee demo</c>): the whole pipeline on the demo model, whose responses after male
 /// prompts are far more certain than after female ones (a planted gap, docs/demo-model.md), for EM only (λ = 0) and
-/// GEE (λ = 3, with a KL anchor β when one is given). Retention is measured where it should hold: the accuracy and perplexity of the demo model's neutral
+/// GEE (λ = <see cref="Lambda"/>, with a KL anchor β when one is given). Retention is measured where it should hold: the accuracy and perplexity of the demo model's neutral
 /// skill (<see cref="NeutralCounting"/>); the perplexity of gendered documents is reported apart, as what GEE changes.
 /// Sized to finish in seconds on 2 CPU cores.
 /// </summary>
@@ -21,8 +21,15 @@ public static class DemoRun
     /// <summary>Held-out neutral documents (a seed of their own, prompts the pretraining corpus lacks): 200 makes one answer half a point.</summary>
     public const int NeutralDocuments = 200, HeldOutSeed = 99;
 
+    /// <summary>
+    /// The demo's training setting, the best of the experiment grid (docs/experiments.md, "Defaults"): EM only is the
+    /// same without the penalty and the anchor.
+    /// </summary>
+    public const double Lambda = 3.0, KlCoef = 0.0, LearningRate = 1e-3;
+    public const int Steps = 5;
+
     /// <param name="klCoef">β of the GEE variant's KL anchor (<c>kl_coef</c>); 0 leaves it out of the config.</param>
-    public static RunConfig Config(string directory, double klCoef = 0) => new()
+    public static RunConfig Config(string directory, double klCoef = KlCoef) => new()
     {
         Model = "demo",
         RunId = "demo",
@@ -32,13 +39,13 @@ public static class DemoRun
         HeldOut = new JsonObject { ["synthetic"] = 128, ["seed"] = 17 },
         Train = new JsonObject
         {
-            ["effective_batch"] = 8, ["micro_batch"] = 4, ["max_new_tokens"] = 8, ["learning_rate"] = 1e-3,
-            ["max_steps"] = 5, ["save_steps"] = 5, ["device"] = "cpu",
+            ["effective_batch"] = 8, ["micro_batch"] = 4, ["max_new_tokens"] = 8, ["learning_rate"] = LearningRate,
+            ["max_steps"] = Steps, ["save_steps"] = Steps, ["device"] = "cpu",
         },
         Variants =
         [
             new JsonObject { ["name"] = "em", ["lambda"] = 0.0 },
-            klCoef == 0 ? new JsonObject { ["name"] = "gee", ["lambda"] = 3.0 } : new JsonObject { ["name"] = "gee", ["lambda"] = 3.0, ["kl_coef"] = klCoef },
+            klCoef == 0 ? new JsonObject { ["name"] = "gee", ["lambda"] = Lambda } : new JsonObject { ["name"] = "gee", ["lambda"] = Lambda, ["kl_coef"] = klCoef },
         ],
         Evaluation = new JsonObject
         {
@@ -54,7 +61,7 @@ public static class DemoRun
     };
 
     /// <summary>Runs the demo in <paramref name="runDirectory"/>; a finished demo there is reused, an interrupted one continued.</summary>
-    public static EvaluationReport Execute(string runDirectory, string? demoCacheRoot, IProgress<string>? progress, CancellationToken ct, double klCoef = 0)
+    public static EvaluationReport Execute(string runDirectory, string? demoCacheRoot, IProgress<string>? progress, CancellationToken ct, double klCoef = KlCoef)
     {
         var directory = Directory.CreateDirectory(runDirectory).FullName;
         WriteHeldOutFiles(directory);
