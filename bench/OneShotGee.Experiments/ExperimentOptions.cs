@@ -22,6 +22,8 @@ public sealed record ExperimentOptions
     public int Samples { get; init; } = 2;
     public string Out { get; init; } = "out/experiments";
     public string? CacheDir { get; init; }
+    /// <summary>results.jsonl files of earlier runs to summarize together (models run apart, a grid run in parts), instead of training.</summary>
+    public IReadOnlyList<string> From { get; init; } = [];
 
     public static ExperimentOptions Parse(string[] args)
     {
@@ -47,6 +49,7 @@ public sealed record ExperimentOptions
                 "--samples" => options with { Samples = Int(value) },
                 "--out" => options with { Out = value },
                 "--cache-dir" => options with { CacheDir = value },
+                "--from" => options with { From = List(value) },
                 var other => throw new ArgumentException($"unknown option {other}"),
             };
         }

@@ -15,6 +15,12 @@ using OneShotGee.Training.DemoModel;
 TorchSharp.torch.set_num_threads(1);
 System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
 var options = ExperimentOptions.Parse(args);
+if (options.From.Count > 0)
+{
+    Summarize([.. options.From.SelectMany(File.ReadLines).Where(l => l.Length > 0)
+        .Select(l => JsonSerializer.Deserialize<ExperimentRow>(l) ?? throw new InvalidDataException($"not a result row: {l}"))]);
+    return;
+}
 var dataDir = Directory.CreateDirectory(Path.Combine(options.Out, "data")).FullName;
 var trainData = Path.Combine(dataDir, $"train-{options.TrainPrompts}-seed{options.TrainSeed}.parquet");
 var heldOutData = Path.Combine(dataDir, $"held-out-{options.HeldOutPairs}-seed{options.HeldOutSeed}.parquet");
@@ -60,13 +66,20 @@ foreach (var model in options.Models)
             Console.Error.WriteLine($"{model} {setting.Name} seed {seed}: {after} ({row.Seconds:F0} s)");
         }
 }
-var spreads = SummaryTable.Spreads(rows);
-File.WriteAllText(Path.Combine(options.Out, "summary.json"), SeedSpread.Serialize(spreads));
-foreach (var model in spreads.GroupBy(s => s.Model))
-    ParetoPlot.Write(Path.Combine(options.Out, $"pareto-{model.Key}.png"), model.Key, [.. model]);
-var summary = SummaryTable.Markdown(rows, options);
-File.WriteAllText(Path.Combine(options.Out, "summary.md"), summary);
-Console.WriteLine(summary);
+Summarize(rows);
+
+// summary.json (every setting's spread), summary.md (the tables) and a Pareto plot per model, under --out.
+void Summarize(IReadOnlyList<ExperimentRow> results)
+{
+    Directory.CreateDirectory(options.Out);
+    var spreads = SummaryTable.Spreads(results);
+    File.WriteAllText(Path.Combine(options.Out, "summary.json"), SeedSpread.Serialize(spreads));
+    foreach (var model in spreads.GroupBy(s => s.Model))
+        ParetoPlot.Write(Path.Combine(options.Out, $"pareto-{model.Key}.png"), model.Key, [.. model]);
+    var summary = SummaryTable.Markdown(results, options);
+    File.WriteAllText(Path.Combine(options.Out, "summary.md"), summary);
+    Console.WriteLine(summary);
+}
 
 // demo: the cached demo model with the demo's own held-out files (DemoRun): neutral counting documents and their
 // task, gendered documents. stories260k: the pretrained test fixture; its neutral text is its own greedy stories

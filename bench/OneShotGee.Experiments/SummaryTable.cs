@@ -20,8 +20,8 @@ public static class SummaryTable
     public static string Markdown(IReadOnlyList<ExperimentRow> rows, ExperimentOptions options)
     {
         var text = new StringBuilder();
-        text.AppendLine($"Seeds {string.Join(", ", options.Seeds)}; {options.Steps} steps, effective batch {options.EffectiveBatch}, " +
-            $"micro-batch {options.MicroBatch}, {options.MaxNewTokens} new tokens; held-out: {options.HeldOutPairs} pairs × {options.Samples} samples.");
+        text.AppendLine($"Seeds {string.Join(", ", rows.Select(r => r.Seed).Distinct().Order())}; {string.Join("/", rows.Select(r => r.Setting.Steps).Distinct())} steps, " +
+            $"effective batch {options.EffectiveBatch}, micro-batch {options.MicroBatch}, {options.MaxNewTokens} new tokens; held-out: {options.HeldOutPairs} pairs × {options.Samples} samples.");
         var spreads = Spreads(rows);
         foreach (var model in rows.GroupBy(r => r.Model))
         {
@@ -39,7 +39,28 @@ public static class SummaryTable
                     $"| {spread.Method} | {spread.Lambda:G3} | {spread.KlCoef:G3} | {spread.LearningRate:G3} | {Percent(spread.GapReduction, "F0")} | {Percent(spread.PerplexityChange, "F1")} | {Percent(spread.AccuracyChange, "F1", "")} | {Percent(spread.GenderedPerplexityChange, "F1")} | {seconds:F1} |"));
             }
         }
+        foreach (var model in rows.GroupBy(r => r.Model)) PerSeedComparison(text, [.. model]);
         return text.ToString();
+    }
+
+    /// <summary>
+    /// Per learning rate: each other setting's held-out gap against EM's, seed by seed (EM − setting, nats), and the
+    /// number of seeds where the setting's gap is the smaller, counted from the same differences.
+    /// </summary>
+    static void PerSeedComparison(StringBuilder text, IReadOnlyList<ExperimentRow> rows)
+    {
+        text.AppendLine().AppendLine($"Per-seed gap differences on {rows[0].Model}, EM − setting (nats, seeds in order); positive: the setting's gap is smaller.").AppendLine();
+        foreach (var lr in rows.GroupBy(r => r.Setting.LearningRate))
+        {
+            var em = lr.Where(r => r.Setting.Lambda == 0 && r.Setting.KlCoef == 0).ToDictionary(r => r.Seed, r => r.After.Gap);
+            foreach (var setting in lr.Where(r => r.Setting.Lambda > 0).GroupBy(r => r.Setting))
+            {
+                var differences = setting.Where(r => em.ContainsKey(r.Seed)).OrderBy(r => r.Seed).Select(r => em[r.Seed] - r.After.Gap).ToList();
+                if (differences.Count == 0) continue;
+                text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"- {setting.Key.Name}: {string.Join(", ", differences.Select(d => Math.Round(d, 3).ToString("+0.000;−0.000;0.000", CultureInfo.InvariantCulture)))} — smaller in {differences.Count(d => d > 0)} of {differences.Count}"));
+            }
+        }
     }
 
     /// <summary>"mean ± sd" of a fraction in percent (or points), as docs/experiments.md and the demo print it.</summary>
