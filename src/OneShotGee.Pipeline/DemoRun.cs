@@ -25,7 +25,7 @@ public static class DemoRun
     /// The demo's training setting, the best of the experiment grid (docs/experiments.md, "Defaults"): EM only is the
     /// same without the penalty and the anchor.
     /// </summary>
-    public const double Lambda = 3.0, KlCoef = 0.0, LearningRate = 1e-3;
+    public const double Lambda = 10.0, KlCoef = 0.0, LearningRate = 1e-3;
     public const int Steps = 5;
 
     /// <param name="klCoef">β of the GEE variant's KL anchor (<c>kl_coef</c>); 0 leaves it out of the config.</param>

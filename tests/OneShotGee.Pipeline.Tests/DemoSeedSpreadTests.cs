@@ -37,10 +37,28 @@ public sealed partial class DemoSeedSpreadTests
         Assert.True(spreads["gee"].Seeds.Count >= 5, "the spread is over at least 5 seeds");
     }
 
+    [Fact]
+    public void EveryPerSeedCountInTheExperimentsDocAgreesWithTheDifferencesItLists()
+    {
+        var doc = File.ReadAllText(Path.Combine(Fixtures.RepositoryRoot, "docs", "experiments.md"));
+        var lines = PerSeedLine().Matches(doc).ToList();
+
+        Assert.NotEmpty(lines);
+        foreach (var line in lines)
+        {
+            var differences = line.Groups["differences"].Value.Split(", ").Select(d => Number(d.Replace('−', '-'))).ToList();
+            Assert.True(int.Parse(line.Groups["smaller"].Value, CultureInfo.InvariantCulture) == differences.Count(d => d > 0), line.Value);
+            Assert.True(int.Parse(line.Groups["of"].Value, CultureInfo.InvariantCulture) == differences.Count, line.Value);
+        }
+    }
+
     static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 
     static string Percent(double fraction, string format) => (100 * fraction).ToString(format, CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"^\| (?<method>[a-z+]+) \| (?<lambda>[\d.]+) \| (?<beta>[\d.]+) \| (?<lr>[\d.e-]+) \| (?<gap>-?[\d.]+ ± [\d.]+) % \| (?<ppl>-?[\d.]+ ± [\d.]+) % \| (?<acc>-?[\d.]+ ± [\d.]+) \|", RegexOptions.Multiline)]
     private static partial Regex Row();
+
+    [GeneratedRegex(@": (?<differences>[+−-]?[\d.]+(?:, [+−-]?[\d.]+)+) — smaller in (?<smaller>\d+) of (?<of>\d+)")]
+    private static partial Regex PerSeedLine();
 }
