@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using OneShotGee.Evaluation.Reports;
 using OneShotGee.Evaluation.Suite;
@@ -9,14 +10,26 @@ namespace OneShotGee.Pipeline;
 /// <summary>
 /// The embedded default (<c>oneshotgee demo</c>): the whole pipeline on the demo model, whose responses after male
 /// prompts are far more certain than after female ones (a planted gap, docs/demo-model.md), for EM only (λ = 0) and
-/// GEE (λ = 3, with a KL anchor β when one is given). Sized to finish in minutes on 2 CPU cores.
+/// GEE (λ = <see cref="Lambda"/>, with a KL anchor β when one is given). Retention is measured where it should hold: the accuracy and perplexity of the demo model's neutral
+/// skill (<see cref="NeutralCounting"/>); the perplexity of gendered documents is reported apart, as what GEE changes.
+/// Sized to finish in seconds on 2 CPU cores.
 /// </summary>
 public static class DemoRun
 {
-    public const string HeldOutDocuments = "held-out-documents.txt";
+    public const string NeutralText = "held-out-neutral.txt", NeutralTask = "held-out-neutral-task.jsonl", GenderedText = "held-out-gendered.txt";
+
+    /// <summary>Held-out neutral documents (a seed of their own, prompts the pretraining corpus lacks): 200 makes one answer half a point.</summary>
+    public const int NeutralDocuments = 200, HeldOutSeed = 99;
+
+    /// <summary>
+    /// The demo's training setting, the best of the experiment grid (docs/experiments.md, "Defaults"): EM only is the
+    /// same without the penalty and the anchor.
+    /// </summary>
+    public const double Lambda = 10.0, KlCoef = 0.0, LearningRate = 1e-3;
+    public const int Steps = 5;
 
     /// <param name="klCoef">β of the GEE variant's KL anchor (<c>kl_coef</c>); 0 leaves it out of the config.</param>
-    public static RunConfig Config(string heldOutDocuments, double klCoef = 0) => new()
+    public static RunConfig Config(string directory, double klCoef = KlCoef) => new()
     {
         Model = "demo",
         RunId = "demo",
@@ -26,31 +39,42 @@ public static class DemoRun
         HeldOut = new JsonObject { ["synthetic"] = 128, ["seed"] = 17 },
         Train = new JsonObject
         {
-            ["effective_batch"] = 8, ["micro_batch"] = 4, ["max_new_tokens"] = 8, ["learning_rate"] = 1e-3,
-            ["max_steps"] = 5, ["save_steps"] = 5, ["device"] = "cpu",
+            ["effective_batch"] = 8, ["micro_batch"] = 4, ["max_new_tokens"] = 8, ["learning_rate"] = LearningRate,
+            ["max_steps"] = Steps, ["save_steps"] = Steps, ["device"] = "cpu",
         },
         Variants =
         [
             new JsonObject { ["name"] = "em", ["lambda"] = 0.0 },
-            klCoef == 0 ? new JsonObject { ["name"] = "gee", ["lambda"] = 3.0 } : new JsonObject { ["name"] = "gee", ["lambda"] = 3.0, ["kl_coef"] = klCoef },
+            klCoef == 0 ? new JsonObject { ["name"] = "gee", ["lambda"] = Lambda } : new JsonObject { ["name"] = "gee", ["lambda"] = Lambda, ["kl_coef"] = klCoef },
         ],
         Evaluation = new JsonObject
         {
-            ["benchmarks"] = new JsonArray(EvaluationOptions.Paired, EvaluationOptions.Perplexity),
-            ["held_out_text"] = heldOutDocuments,
+            ["benchmarks"] = new JsonArray(EvaluationOptions.Paired, EvaluationOptions.Perplexity, EvaluationOptions.Task, EvaluationOptions.GenderedPerplexity),
+            ["held_out_text"] = Path.Combine(directory, NeutralText),
+            ["task_path"] = Path.Combine(directory, NeutralTask),
+            ["gendered_text"] = Path.Combine(directory, GenderedText),
+            // A count's continuation is three numbers, the period and end of text.
+            ["task_max_new_tokens"] = NeutralCounting.Continued + 2,
             ["paired_options"] = new JsonObject { ["samples_per_prompt"] = 2, ["max_new_tokens"] = 8, ["temperature"] = 0.5, ["top_p"] = 0.95 },
             ["device"] = "cpu",
         },
     };
 
     /// <summary>Runs the demo in <paramref name="runDirectory"/>; a finished demo there is reused, an interrupted one continued.</summary>
-    public static EvaluationReport Execute(string runDirectory, string? demoCacheRoot, IProgress<string>? progress, CancellationToken ct, double klCoef = 0)
+    public static EvaluationReport Execute(string runDirectory, string? demoCacheRoot, IProgress<string>? progress, CancellationToken ct, double klCoef = KlCoef)
     {
-        Directory.CreateDirectory(runDirectory);
-        var documents = Path.Combine(Path.GetFullPath(runDirectory), HeldOutDocuments);
-        // Documents the demo model never saw (another seed): perplexity on them is the "task performance" kept. The
-        // first 64 only: evaluation scores every line, and 64 keeps the demo to seconds.
-        File.WriteAllLines(documents, DemoCorpus.Generate(pairs: 64, seed: 99).Take(64).Select(d => d.Text));
-        return GeeRun.Execute(Config(documents, klCoef), runDirectory, resume: true, demoCacheRoot, progress, ct);
+        var directory = Directory.CreateDirectory(runDirectory).FullName;
+        WriteHeldOutFiles(directory);
+        return GeeRun.Execute(Config(directory, klCoef), runDirectory, resume: true, demoCacheRoot, progress, ct);
+    }
+
+    /// <summary>The evaluation's held-out files: neutral documents and their questions, and gendered documents (64: seconds, not minutes).</summary>
+    public static void WriteHeldOutFiles(string directory)
+    {
+        var neutral = NeutralCounting.Generate(NeutralDocuments, HeldOutSeed, heldOut: true);
+        File.WriteAllLines(Path.Combine(directory, NeutralText), neutral.Select(d => d.Text));
+        File.WriteAllLines(Path.Combine(directory, NeutralTask), neutral.Select(d =>
+            JsonSerializer.Serialize(new { question = d.Prompt, answer = NeutralCounting.Answer(d) })));
+        File.WriteAllLines(Path.Combine(directory, GenderedText), DemoCorpus.Generate(pairs: 32, seed: HeldOutSeed).Select(d => d.Text));
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using OneShotGee.Tests;
 
@@ -9,8 +10,13 @@ public sealed class RunCommandTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    /// <summary>
+    /// Issue 17's acceptance, from the demo's own report.json at default settings: the GEE row removes at least 80 % of
+    /// the gap, raises perplexity on neutral held-out text by at most 5 %, and keeps the neutral task's accuracy within
+    /// one point of the baseline.
+    /// </summary>
     [Fact]
-    public async Task DemoRunsTheWholePipelineAndPrintsTheSummaryTable()
+    public async Task DemoRunsTheWholePipelineAndItsGeeRowMeetsTheRetentionBars()
     {
         var outDir = _dir.File("demo");
 
@@ -19,8 +25,21 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         foreach (var model in new[] { "baseline", "em", "gee" }) Assert.Matches($@"│ {model} +│", result.Output);
         Assert.Contains("gap reduction", result.Output);
+        Assert.Matches(@"\n  gee +gap reduction \+\d+ ± \d+ %", result.Output);
         foreach (var file in new[] { "report.md", "report.json", "group_entropy.png", "entropy_gap.png", "training_loss.png" })
             Assert.True(File.Exists(Path.Combine(outDir, "report", file)), file);
+
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "report", "report.json")));
+        double Metric(string model, string benchmark, string metric) => report.RootElement.GetProperty("models").EnumerateArray()
+            .Single(m => m.GetProperty("name").GetString() == model).GetProperty("benchmarks").EnumerateArray()
+            .Single(b => b.GetProperty("benchmark").GetString() == benchmark).GetProperty("metrics").GetProperty(metric).GetDouble();
+        var gapReduction = 1 - Metric("gee", "paired", "gap") / Metric("baseline", "paired", "gap");
+        var perplexityChange = Metric("gee", "perplexity", "perplexity") / Metric("baseline", "perplexity", "perplexity") - 1;
+        var accuracyChange = Metric("gee", "task", "accuracy") - Metric("baseline", "task", "accuracy");
+        var detail = $"gap reduction {gapReduction:P1}, neutral perplexity {perplexityChange:+0.0%}, task accuracy {accuracyChange:+0.0%}";
+        Assert.True(gapReduction >= 0.80, detail);
+        Assert.True(perplexityChange <= 0.05, detail);
+        Assert.True(Math.Abs(accuracyChange) <= 0.01, detail);
     }
 
     [Fact]

@@ -17,6 +17,7 @@ public static class DemoCommand
         var klCoef = new Option<double>("--kl-coef")
         {
             Description = "β of the GEE variant's KL anchor to the demo model (0: none; see train --kl-coef).",
+            DefaultValueFactory = _ => DemoRun.KlCoef,
         };
         var command = new Command("demo",
             "Build the demo model (planted gender entropy gap), then prepare → evaluate → train EM and GEE → evaluate → report.")
@@ -31,6 +32,7 @@ public static class DemoCommand
             var report = console.WithProgress("Demo", progress =>
                 DemoRun.Execute(runDirectory, parse.GetValue(cacheDir)?.FullName, progress, cancel, parse.GetValue(klCoef)));
             RunSummaryTable.Write(console.Output, RunSummary.From(report), RunSummary.Subsets(report));
+            SeedSpreadLines.Write(console.Output, DemoSeedSpread.ForDemo(parse.GetValue(klCoef)));
             console.Output.WriteLine($"report -> {Path.Combine(runDirectory, "report", "report.md")}");
             return Task.CompletedTask;
         }));

@@ -36,7 +36,15 @@ public static class EvaluateCommand
         };
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "Bias benchmark files: crows_pairs/, winobias/, winogender/, stereoset/, bbq/." };
         var pairedPrompts = new Option<FileInfo?>("--paired-prompts") { Description = "Paired prompts (pair_id or set_id, group, text; one prompt per group, any number of groups) instead of the built-in Winogender-style templates." };
-        var heldOut = new Option<FileInfo?>("--held-out") { Description = "Held-out texts for perplexity (.txt lines, or a JSONL/Parquet 'text' column)." };
+        var heldOut = new Option<FileInfo?>("--held-out")
+        {
+            Description = "Held-out texts whose perplexity should not rise — text the model must keep (.txt lines, or a JSONL/Parquet 'text' column).",
+        };
+        var genderedText = new Option<FileInfo?>("--gendered-text")
+        {
+            Description = "Texts that carry the bias (same formats), for gendered-perplexity: reported apart, since closing a gap must change it.",
+        };
+        var task = new Option<FileInfo?>("--task") { Description = "Your own short-answer task: JSONL (question, answer); questions are sent as they are." };
         var gsm8k = new Option<FileInfo?>("--gsm8k") { Description = "GSM8K JSONL (question, answer) for task accuracy." };
         var math500 = new Option<FileInfo?>("--math500") { Description = "MATH500 JSONL (problem, answer) for task accuracy." };
         var samples = new Option<int>("--samples") { Description = "Sampled responses per paired prompt.", DefaultValueFactory = _ => PairedDefaults.SamplesPerPrompt };
@@ -49,8 +57,8 @@ public static class EvaluateCommand
         var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Response length for the paired gap.", DefaultValueFactory = _ => PairedDefaults.MaxNewTokens };
         var taskMaxNewTokens = new Option<int?>("--task-max-new-tokens")
         {
-            Description = $"Response length for GSM8K and MATH500 (default: {EvaluationOptions.Gsm8kMaxNewTokens} for GSM8K, " +
-                          $"{EvaluationOptions.Math500MaxNewTokens} for MATH500).",
+            Description = $"Response length for task, GSM8K and MATH500 (default: {EvaluationOptions.DefaultTaskMaxNewTokens} for task, " +
+                          $"{EvaluationOptions.Gsm8kMaxNewTokens} for GSM8K, {EvaluationOptions.Math500MaxNewTokens} for MATH500).",
         };
         var seed = new Option<int>("--seed") { Description = "Seed of sampling, bootstrap and permutation test.", DefaultValueFactory = _ => PairedDefaults.Seed };
         var chatTemplate = new Option<string>("--chat-template") { Description = "auto, none, chatml, llama3 or llama2.", DefaultValueFactory = _ => "auto" };
@@ -62,7 +70,7 @@ public static class EvaluateCommand
 
         var command = new Command("evaluate", "Measure bias (paired entropy gap; CrowS-Pairs, StereoSet, BBQ, and WinoBias and Winogender as likelihood proxies) and retention.")
         {
-            model, baseline, models, suite, limit, limitSeed, benchmarks, dataDir, pairedPrompts, heldOut, gsm8k, math500, samples, greedy,
+            model, baseline, models, suite, limit, limitSeed, benchmarks, dataDir, pairedPrompts, heldOut, genderedText, task, gsm8k, math500, samples, greedy,
             temperature, topP, maxNewTokens, taskMaxNewTokens, seed, chatTemplate, device, dtype, training, output, json,
         };
         command.SetAction((parse, cancel) => console.RunAsync(() =>
@@ -80,6 +88,8 @@ public static class EvaluateCommand
                 DataDirectory = data,
                 PairedPrompts = parse.GetValue(pairedPrompts)?.FullName,
                 HeldOutText = parse.GetValue(heldOut)?.FullName,
+                GenderedText = parse.GetValue(genderedText)?.FullName,
+                TaskPath = parse.GetValue(task)?.FullName,
                 Gsm8kPath = parse.GetValue(gsm8k)?.FullName,
                 Math500Path = parse.GetValue(math500)?.FullName,
                 PairedOptions = new PairedEntropyOptions

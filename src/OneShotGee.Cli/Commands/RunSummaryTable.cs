@@ -4,7 +4,10 @@ using Spectre.Console;
 
 namespace OneShotGee.Cli.Commands;
 
-/// <summary>The side-by-side summary a run ends with: gap before/after, reduction, H̄, perplexity change.</summary>
+/// <summary>
+/// The side-by-side summary a run ends with: gap before/after, reduction, H̄, the change of the held-out perplexity,
+/// and when measured, the task accuracy and the change of the gendered text's perplexity.
+/// </summary>
 static class RunSummaryTable
 {
     /// <param name="subsets">Notes for the numbers that come from a subset (<see cref="RunSummary.Subsets"/>), printed under the table.</param>
@@ -13,8 +16,11 @@ static class RunSummaryTable
         var groups = rows.SelectMany(r => r.GroupEntropies.Keys).Distinct().ToList();
         var table = new Table().AddColumn("model");
         foreach (var group in groups) table.AddColumn(new TableColumn(Markup.Escape($"H[{group}]")).RightAligned());
-        foreach (var column in new[] { "H̄", "gap [95% CI]", "gap reduction", "perplexity", "Δ perplexity" })
-            table.AddColumn(new TableColumn(Markup.Escape(column)).RightAligned());
+        var hasTask = rows.Any(r => r.TaskAccuracy is not null);
+        var hasGendered = rows.Any(r => r.GenderedPerplexityChange is not null);
+        string[] columns = ["H̄", "gap [95% CI]", "gap reduction", "perplexity", "Δ perplexity", .. hasTask ? new[] { "task acc." } : [],
+            .. hasGendered ? new[] { "Δ ppl gendered" } : []];
+        foreach (var column in columns) table.AddColumn(new TableColumn(Markup.Escape(column)).RightAligned());
         foreach (var row in rows)
         {
             var cells = new List<string> { row.Model };
@@ -24,10 +30,12 @@ static class RunSummaryTable
             cells.Add(row.GapReduction is { } r ? Percent(r) : "–");
             cells.Add(row.Perplexity is { } p ? F(p) : "–");
             cells.Add(row.PerplexityChange is { } c ? Percent(c) : "–");
+            if (hasTask) cells.Add(row.TaskAccuracy is { } a ? a.ToString("0.0%", CultureInfo.InvariantCulture) : "–");
+            if (hasGendered) cells.Add(row.GenderedPerplexityChange is { } g ? Percent(g) : "–");
             table.AddRow([.. cells.Select(Markup.Escape)]);
         }
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-        console.Profile.Width = Math.Max(console.Profile.Width, 132); // a redirected stream reports 80 columns and would wrap every cell
+        console.Profile.Width = Math.Max(console.Profile.Width, 160); // a redirected stream reports 80 columns and would wrap every cell
         console.Write(table);
         foreach (var subset in subsets ?? []) output.WriteLine($"{subset} (a seeded random subset, not the whole set)");
     }

@@ -40,7 +40,8 @@ public sealed record EvaluationReport(
     }
 
     // Benchmarks whose numbers are per token: comparing them across tokenizers compares different units.
-    static readonly string[] TokenLevel = [Paired.PairedEntropyResult.Benchmark, Retention.PerplexityResult.Benchmark];
+    static readonly string[] TokenLevel =
+        [Paired.PairedEntropyResult.Benchmark, Retention.PerplexityResult.Benchmark, Retention.PerplexityResult.GenderedBenchmark];
 
     static void EnsureTokenLevelMetricsCompare(IReadOnlyList<ModelEvaluation> models)
     {

@@ -8,12 +8,14 @@ public sealed record MathProblem(string Question, string Answer);
 
 /// <summary>
 /// A task-accuracy set read from the JSON lines of the Qwen2.5-Math evaluation suite: GSM8K (<c>question</c>, and
-/// <c>answer</c> whose text after <c>####</c> is the gold) or MATH500 (<c>problem</c>, <c>answer</c>).
+/// <c>answer</c> whose text after <c>####</c> is the gold) or MATH500 (<c>problem</c>, <c>answer</c>), or the user's
+/// own short-answer task (<c>question</c>, <c>answer</c>).
 /// </summary>
 public sealed record MathProblemSet(string Benchmark, IReadOnlyList<MathProblem> Problems, string DatasetSha256)
 {
     public const string Gsm8k = "gsm8k";
     public const string Math500 = "math500";
+    public const string Task = "task";
 
     /// <summary>Every row of the file; an <see cref="ItemLimit"/> draws a subset of <see cref="Problems"/>.</summary>
     public static MathProblemSet ReadGsm8k(string path) =>
@@ -22,6 +24,10 @@ public sealed record MathProblemSet(string Benchmark, IReadOnlyList<MathProblem>
 
     public static MathProblemSet ReadMath500(string path) =>
         Read(Math500, path, "problem", "answer", gold => gold);
+
+    /// <summary>The user's own task: <c>question</c> (sent as it is) and <c>answer</c> (the whole expected response, see <see cref="TaskAccuracyEvaluation.Grade"/>).</summary>
+    public static MathProblemSet ReadTask(string path) =>
+        Read(Task, path, "question", "answer", gold => gold);
 
     static MathProblemSet Read(string benchmark, string path, string questionField, string answerField, Func<string, string> gold)
     {

@@ -9,9 +9,10 @@ namespace OneShotGee.Evaluation.Retention;
 /// <summary>Held-out perplexity exp(−Σ log p / N) over all N predicted tokens of all texts (each text starts fresh).</summary>
 public sealed record PerplexityResult(double Perplexity, double NegativeLogLikelihood, long Tokens, int Texts, string DatasetSha256)
 {
-    public const string Benchmark = "perplexity";
+    /// <summary>Perplexity on text to keep (retention), and on text that carries the bias (reported apart).</summary>
+    public const string Benchmark = "perplexity", GenderedBenchmark = "gendered-perplexity";
 
-    public BenchmarkResult ToBenchmarkResult() => new(Benchmark, new Dictionary<string, double>
+    public BenchmarkResult ToBenchmarkResult(string benchmark = Benchmark) => new(benchmark, new Dictionary<string, double>
     {
         ["perplexity"] = Perplexity,
         ["nll_per_token"] = NegativeLogLikelihood,

@@ -23,16 +23,17 @@ public sealed record TaskAccuracyResult(string Benchmark, string DatasetSha256, 
 }
 
 /// <summary>
-/// Zero-shot chain-of-thought accuracy by greedy decoding: each problem is sent as one user turn (through the
-/// model's chat template) with the instruction of Qwen2.5-Math's CoT prompt, and the response's final answer is
-/// extracted and compared with the gold one.
+/// Zero-shot accuracy by greedy decoding: each problem is sent as one user turn (through the model's chat template) —
+/// GSM8K and MATH500 with the instruction of Qwen2.5-Math's chain-of-thought prompt, the user's own task as it is —
+/// and the response's final answer is extracted and compared with the gold one.
 /// </summary>
 public static class TaskAccuracyEvaluation
 {
     /// <summary>The CoT instruction of the Qwen2.5-Math evaluation (also used by One-shot EM).</summary>
     public const string Instruction = "Please reason step by step, and put your final answer within \\boxed{}.";
 
-    public static string Prompt(MathProblem problem) => $"{problem.Question}\n{Instruction}";
+    public static string Prompt(MathProblemSet set, MathProblem problem) =>
+        set.Benchmark == MathProblemSet.Task ? problem.Question : $"{problem.Question}\n{Instruction}";
 
     /// <param name="progress">Receives the number of problems done so far.</param>
     public static TaskAccuracyResult Evaluate(
@@ -46,16 +47,30 @@ public static class TaskAccuracyEvaluation
         foreach (var batch in set.Problems.Chunk(batchSize))
         {
             ct.ThrowIfCancellationRequested();
-            var outputs = TokenGenerator.Generate(lm, [.. batch.Select(p => encoder.Encode(Prompt(p)))], options);
+            var outputs = TokenGenerator.Generate(lm, [.. batch.Select(p => encoder.Encode(Prompt(set, p)))], options);
             for (var i = 0; i < batch.Length; i++)
             {
                 var text = encoder.Tokenizer.Decode(outputs[i].ContentIds, skipSpecialTokens: true);
-                var predicted = AnswerExtractor.Extract(text);
-                answers.Add(new GradedAnswer(batch[i].Answer, predicted,
-                    AnswerEquivalence.AreEquivalent(predicted, batch[i].Answer), outputs[i].GeneratedIds.Count));
+                var (predicted, correct) = Grade(set.Benchmark, text, batch[i].Answer);
+                answers.Add(new GradedAnswer(batch[i].Answer, predicted, correct, outputs[i].GeneratedIds.Count));
             }
             progress?.Report(answers.Count);
         }
         return new TaskAccuracyResult(set.Benchmark, set.DatasetSha256, answers);
+    }
+
+    /// <summary>
+    /// A math response by its extracted final answer, equivalent to the gold; a short answer of the user's own task by
+    /// the whole response, trimmed of white space and a final period, equal to the gold.
+    /// </summary>
+    public static (string? Predicted, bool Correct) Grade(string benchmark, string response, string gold)
+    {
+        if (benchmark == MathProblemSet.Task)
+        {
+            var answer = response.Trim().TrimEnd('.').TrimEnd();
+            return (answer, answer == gold.Trim());
+        }
+        var predicted = AnswerExtractor.Extract(response);
+        return (predicted, AnswerEquivalence.AreEquivalent(predicted, gold));
     }
 }

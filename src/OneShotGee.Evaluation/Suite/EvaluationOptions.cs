@@ -17,15 +17,20 @@ public enum EvaluationSuite
 /// <summary>
 /// What <see cref="ModelEvaluator"/> measures on a model. Benchmark ids: <c>paired</c> (entropy gap on paired prompts),
 /// the likelihood benchmarks <c>crows, winobias, winogender, stereoset, bbq</c> (files under <see cref="DataDirectory"/>),
-/// and the retention measures <c>perplexity</c> (<see cref="HeldOutText"/>), <c>gsm8k</c> and <c>math500</c>.
+/// the retention measures <c>perplexity</c> (<see cref="HeldOutText"/>: text whose likelihood the user wants kept),
+/// <c>task</c>, <c>gsm8k</c> and <c>math500</c>, and <c>gendered-perplexity</c> (<see cref="GenderedText"/>: text that
+/// carries the bias, whose likelihood debiasing is meant to change, so never a retention measure).
 /// The product ships no benchmark data: every file is the user's.
 /// </summary>
 public sealed record EvaluationOptions
 {
-    public const string Paired = "paired", Perplexity = "perplexity", Gsm8k = "gsm8k", Math500 = "math500";
+    public const string Paired = "paired", Perplexity = "perplexity", GenderedPerplexity = "gendered-perplexity",
+        Task = "task", Gsm8k = "gsm8k", Math500 = "math500";
     public const int QuickItems = 64;
     /// <summary>Response lengths of the task benchmarks: GSM8K answers fit in 512 tokens, MATH500 solutions need more.</summary>
     public const int Gsm8kMaxNewTokens = 512, Math500MaxNewTokens = 1024;
+    /// <summary>Response length of the user's own <c>task</c>: short answers (its questions are sent as they are, without a reasoning instruction).</summary>
+    public const int DefaultTaskMaxNewTokens = 32;
 
     public IReadOnlyList<string> Benchmarks { get; init; } = [Paired];
     public EvaluationSuite Suite { get; init; } = EvaluationSuite.Full;
@@ -33,14 +38,24 @@ public sealed record EvaluationOptions
     public int? Limit { get; init; }
     /// <summary>The seed of the <see cref="Limit"/> draw; null: the paired gap's <see cref="PairedEntropyOptions.Seed"/>.</summary>
     public int? LimitSeed { get; init; }
-    /// <summary>Response length for GSM8K and MATH500; null: <see cref="Gsm8kMaxNewTokens"/> and <see cref="Math500MaxNewTokens"/>.</summary>
+    /// <summary>Response length for task, GSM8K and MATH500; null: <see cref="DefaultTaskMaxNewTokens"/>, <see cref="Gsm8kMaxNewTokens"/> and <see cref="Math500MaxNewTokens"/>.</summary>
     public int? TaskMaxNewTokens { get; init; }
     /// <summary>Root of the bias benchmark files (crows_pairs/, winobias/, winogender/, stereoset/, bbq/).</summary>
     public string? DataDirectory { get; init; }
     /// <summary>Paired prompts (pair_id, group, text: JSONL, CSV or Parquet); default the built-in Winogender-style templates.</summary>
     public string? PairedPrompts { get; init; }
-    /// <summary>Held-out texts for perplexity: a .txt file (one text per line), or JSONL/Parquet with a <c>text</c> column.</summary>
+    /// <summary>
+    /// Held-out texts for perplexity — text the user wants the model to keep predicting as well as before (retention):
+    /// a .txt file (one text per line), or JSONL/Parquet with a <c>text</c> column.
+    /// </summary>
     public string? HeldOutText { get; init; }
+    /// <summary>
+    /// Texts that carry the bias (e.g. gendered prompts with their biased responses), same formats: their perplexity is
+    /// reported as <c>gendered-perplexity</c>, apart from retention, since closing a gap must change it.
+    /// </summary>
+    public string? GenderedText { get; init; }
+    /// <summary>The user's own task: JSONL with <c>question</c> and <c>answer</c>; see <see cref="Retention.MathProblemSet.ReadTask"/>.</summary>
+    public string? TaskPath { get; init; }
     public string? Gsm8kPath { get; init; }
     public string? Math500Path { get; init; }
     public PairedEntropyOptions PairedOptions { get; init; } = new();
@@ -49,14 +64,22 @@ public sealed record EvaluationOptions
     public string Dtype { get; init; } = "auto";
 
     public static IReadOnlyList<string> KnownBenchmarks { get; } =
-        [Paired, .. LikelihoodBenchmarks.All.Select(b => b.Id), Perplexity, Gsm8k, Math500];
+        [Paired, .. LikelihoodBenchmarks.All.Select(b => b.Id), Perplexity, GenderedPerplexity, Task, Gsm8k, Math500];
 
     /// <summary>The subset every benchmark draws: from <see cref="Limit"/> or the quick suite; null: every item.</summary>
     [JsonIgnore]
     public ItemLimit? ItemLimit => (Suite == EvaluationSuite.Quick ? QuickItems : Limit) is { } count
         ? new ItemLimit(count, LimitSeed ?? PairedOptions.Seed) : null;
 
-    public int MaxNewTokensFor(string task) => TaskMaxNewTokens ?? (task == Math500 ? Math500MaxNewTokens : Gsm8kMaxNewTokens);
+    public int MaxNewTokensFor(string task) => TaskMaxNewTokens ?? task switch
+    {
+        Math500 => Math500MaxNewTokens,
+        Task => DefaultTaskMaxNewTokens,
+        _ => Gsm8kMaxNewTokens,
+    };
+
+    /// <summary>The benchmarks whose responses are generated and graded.</summary>
+    public static bool IsTaskAccuracy(string id) => id is Task or Gsm8k or Math500;
 
     /// <summary>Checks names, settings and that every chosen benchmark has its data, before any model is loaded.</summary>
     public EvaluationOptions Validated()
@@ -75,6 +98,8 @@ public sealed record EvaluationOptions
             {
                 Paired => ("", "builtin"),
                 Perplexity => ("--held-out FILE", HeldOutText),
+                GenderedPerplexity => ("--gendered-text FILE", GenderedText),
+                Task => ("--task FILE", TaskPath),
                 Gsm8k => ("--gsm8k FILE", Gsm8kPath),
                 Math500 => ("--math500 FILE", Math500Path),
                 _ => ("--data-dir DIR", DataDirectory),

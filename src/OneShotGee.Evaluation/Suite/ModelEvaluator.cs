@@ -44,13 +44,18 @@ public static class ModelEvaluator
                     paired = PairedEntropyEvaluation.Evaluate(lm, encoder, limit is null ? prompts : prompts.Subset(limit), options.PairedOptions, ct: ct);
                     results.Add(paired.ToBenchmarkResult().DrawnFrom(prompts.Pairs.Count, limit));
                     break;
-                case EvaluationOptions.Perplexity:
-                    var (texts, sha) = PerplexityEvaluation.ReadTexts(options.HeldOutText!);
+                case EvaluationOptions.Perplexity or EvaluationOptions.GenderedPerplexity:
+                    var (texts, sha) = PerplexityEvaluation.ReadTexts(id == EvaluationOptions.Perplexity ? options.HeldOutText! : options.GenderedText!);
                     results.Add(PerplexityEvaluation.Evaluate(lm, tokenizer, limit?.Draw(texts) ?? texts, sha, ct: ct)
-                        .ToBenchmarkResult().DrawnFrom(texts.Count, limit));
+                        .ToBenchmarkResult(id).DrawnFrom(texts.Count, limit));
                     break;
-                case EvaluationOptions.Gsm8k or EvaluationOptions.Math500:
-                    var set = id == EvaluationOptions.Gsm8k ? MathProblemSet.ReadGsm8k(options.Gsm8kPath!) : MathProblemSet.ReadMath500(options.Math500Path!);
+                case EvaluationOptions.Task or EvaluationOptions.Gsm8k or EvaluationOptions.Math500:
+                    var set = id switch
+                    {
+                        EvaluationOptions.Task => MathProblemSet.ReadTask(options.TaskPath!),
+                        EvaluationOptions.Gsm8k => MathProblemSet.ReadGsm8k(options.Gsm8kPath!),
+                        _ => MathProblemSet.ReadMath500(options.Math500Path!),
+                    };
                     results.Add(TaskAccuracyEvaluation.Evaluate(lm, encoder, set with { Problems = limit?.Draw(set.Problems) ?? set.Problems },
                         options.MaxNewTokensFor(id), ct: ct).ToBenchmarkResult().DrawnFrom(set.Problems.Count, limit));
                     break;
@@ -66,5 +71,5 @@ public static class ModelEvaluator
 
     static EvaluationSettings SettingsOf(EvaluationOptions options) => new(
         options.ItemLimit?.Count, options.ItemLimit?.Seed, options.PairedOptions,
-        options.Benchmarks.Where(id => id is EvaluationOptions.Gsm8k or EvaluationOptions.Math500).ToDictionary(id => id, options.MaxNewTokensFor));
+        options.Benchmarks.Where(EvaluationOptions.IsTaskAccuracy).ToDictionary(id => id, options.MaxNewTokensFor));
 }

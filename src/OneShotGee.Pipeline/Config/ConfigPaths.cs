@@ -20,7 +20,7 @@ public static class ConfigPaths
     const string AttributeKey = "attribute";
 
     /// <summary>EvaluationOptions settings that name files or directories to read.</summary>
-    public static IReadOnlyList<string> EvaluationKeys { get; } = ["data_directory", "paired_prompts", "held_out_text", "gsm8k_path", "math500_path"];
+    public static IReadOnlyList<string> EvaluationKeys { get; } = ["data_directory", "paired_prompts", "held_out_text", "gendered_text", "task_path", "gsm8k_path", "math500_path"];
 
     /// <summary>The model unless it is the built-in demo model.</summary>
     public static ConfigPath? Model(RunConfig config) => config.Model == DemoModel ? null : new ConfigPath(ModelField, config.Model);

@@ -43,7 +43,7 @@ public sealed class ReportStep(IReadOnlyList<string> variants, long seed, bool h
         return PromptOverlap.Count(measured.Pairs.SelectMany(p => p.Texts), PreparedDataset.Read(trainingDataset).Rows.Select(r => r.Text));
     }
 
-    /// <summary>Per model: the paired gap, and for each variant its gap reduction and perplexity change against the baseline.</summary>
+    /// <summary>Per model: the paired gap, and for each variant its gap reduction, perplexity change and (when measured) task accuracy and gendered perplexity change against the baseline.</summary>
     public IReadOnlyDictionary<string, double> Summarize(IReadOnlyList<ArtifactRef> outputs)
     {
         var report = ReportJson.Read(Path.Combine(outputs.Single(o => o.Name == Output).LocalPath, ReportWriter.JsonFile));
@@ -53,6 +53,8 @@ public sealed class ReportStep(IReadOnlyList<string> variants, long seed, bool h
             summary[$"{row.Model}.gap"] = row.Gap;
             if (row.GapReduction is { } reduction) summary[$"{row.Model}.gap_reduction"] = reduction;
             if (row.PerplexityChange is { } change) summary[$"{row.Model}.perplexity_change"] = change;
+            if (row.TaskAccuracyChange is { } accuracy) summary[$"{row.Model}.task_accuracy_change"] = accuracy;
+            if (row.GenderedPerplexityChange is { } gendered) summary[$"{row.Model}.gendered_perplexity_change"] = gendered;
         }
         return summary;
     }

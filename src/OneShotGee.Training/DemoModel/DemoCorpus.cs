@@ -12,7 +12,7 @@ namespace OneShotGee.Training.DemoModel;
 public static class DemoCorpus
 {
     /// <summary>Bump when the generated text changes for the same arguments (it is part of the recipe hash).</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     public const string MaleGroup = "male";
     public const string FemaleGroup = "female";

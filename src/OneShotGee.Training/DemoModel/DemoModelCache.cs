@@ -23,7 +23,7 @@ public static class DemoModelCache
 
     /// <summary>Where <paramref name="recipe"/>'s model lives under <paramref name="cacheRoot"/> (default <see cref="DefaultRoot"/>).</summary>
     public static string PathFor(DemoRecipe recipe, string? cacheRoot = null) =>
-        PathFor(recipe.Hash(DemoCorpus.Generate(recipe.CorpusPairs, recipe.Seed)), cacheRoot);
+        PathFor(recipe.Hash(recipe.Corpus()), cacheRoot);
 
     static string PathFor(string hash, string? cacheRoot) =>
         Path.Combine(Path.GetFullPath(cacheRoot ?? DefaultRoot()), hash);
@@ -36,7 +36,7 @@ public static class DemoModelCache
     public static string EnsureBuilt(DemoRecipe recipe, string? cacheRoot, bool rebuild,
         IProgress<PretrainProgress>? progress, CancellationToken ct)
     {
-        var corpus = DemoCorpus.Generate(recipe.CorpusPairs, recipe.Seed);
+        var corpus = recipe.Corpus();
         var hash = recipe.Hash(corpus);
         var target = PathFor(hash, cacheRoot);
         if (File.Exists(Path.GetDirectoryName(target)))

@@ -20,6 +20,8 @@ public sealed record DemoRecipe
     public int Seed { get; init; } = 15;
     /// <summary>Male/female twin documents to pretrain on.</summary>
     public int CorpusPairs { get; init; } = 4096;
+    /// <summary>Neutral counting documents (<see cref="NeutralCounting"/>) to pretrain on beside the twins.</summary>
+    public int NeutralDocuments { get; init; } = 4096;
     /// <summary>Twin prompts (drawn with another seed) whose sampled responses measure the gap.</summary>
     public int HeldOutPairs { get; init; } = 64;
 
@@ -42,6 +44,10 @@ public sealed record DemoRecipe
     public double GradClip { get; init; } = 1.0;
 
     public int HeldOutSeed => Seed + 1;
+
+    /// <summary>The pretraining documents: the gendered twins, then the neutral counting documents (none held out).</summary>
+    public IReadOnlyList<DemoDocument> Corpus() =>
+        [.. DemoCorpus.Generate(CorpusPairs, Seed), .. NeutralCounting.Generate(NeutralDocuments, Seed, heldOut: false)];
 
     /// <summary>16 hex digits of SHA-256 over the recipe, the build and corpus versions, and the corpus text.</summary>
     public string Hash(IReadOnlyList<DemoDocument> corpus)

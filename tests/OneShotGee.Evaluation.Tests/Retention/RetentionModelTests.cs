@@ -1,5 +1,6 @@
 using OneShotGee.Core;
 using OneShotGee.Evaluation.Retention;
+using OneShotGee.Evaluation.Suite;
 using OneShotGee.Modeling.Llama;
 using OneShotGee.Modeling.Tokenization;
 using OneShotGee.Tests;
@@ -76,5 +77,50 @@ public sealed class RetentionModelTests : IDisposable
         var metrics = result.ToBenchmarkResult();
         Assert.Equal(result.Answers.Count(a => a.Correct) / 3.0, metrics.Metrics["accuracy"], 12);
         Assert.Equal("gsm8k", metrics.Benchmark);
+    }
+
+    [Fact]
+    public void Evaluate_reports_held_out_and_gendered_perplexity_apart_each_on_its_own_file()
+    {
+        var dir = Directory.CreateTempSubdirectory("ppl-").FullName;
+        try
+        {
+            string[] kept = ["The dog ran to the park.", "The sun was warm."], gendered = ["He smiled at her.", "She gave him a ball."];
+            File.WriteAllLines(Path.Combine(dir, "kept.txt"), kept);
+            File.WriteAllLines(Path.Combine(dir, "gendered.txt"), gendered);
+            var evaluation = ModelEvaluator.Evaluate("m", Fixtures.PathOf("models/stories260k"), new EvaluationOptions
+            {
+                Benchmarks = [EvaluationOptions.Perplexity, EvaluationOptions.GenderedPerplexity],
+                HeldOutText = Path.Combine(dir, "kept.txt"), GenderedText = Path.Combine(dir, "gendered.txt"), Device = "cpu",
+            });
+
+            var byName = evaluation.Benchmarks.ToDictionary(b => b.Benchmark, b => b.Metrics["perplexity"]);
+            Assert.Equal(PerplexityEvaluation.Evaluate(_lm, _tokenizer, kept, "sha").Perplexity, byName["perplexity"], 9);
+            Assert.Equal(PerplexityEvaluation.Evaluate(_lm, _tokenizer, gendered, "sha").Perplexity, byName["gendered-perplexity"], 9);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void The_users_own_task_sends_each_question_as_it_is_and_wants_the_whole_answer()
+    {
+        var dir = Directory.CreateTempSubdirectory("task-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "task.jsonl");
+            File.WriteAllText(path, "{\"question\": \"A clerk counts the cups: seven\", \"answer\": \"eight nine ten\"}\n");
+            var set = MathProblemSet.ReadTask(path);
+            var gsm8k = MathProblemSet.ReadGsm8k(Fixtures.PathOf("data/math/gsm8k_test.jsonl"));
+
+            Assert.Equal(("task", "A clerk counts the cups: seven", "eight nine ten"), (set.Benchmark, set.Problems[0].Question, set.Problems[0].Answer));
+            Assert.Equal("A clerk counts the cups: seven", TaskAccuracyEvaluation.Prompt(set, set.Problems[0]));
+            Assert.EndsWith("\n" + TaskAccuracyEvaluation.Instruction, TaskAccuracyEvaluation.Prompt(gsm8k, gsm8k.Problems[0]));
+            Assert.Equal(("eight nine ten", true), TaskAccuracyEvaluation.Grade("task", " eight nine ten.", "eight nine ten"));
+            Assert.Equal(("eight nine", false), TaskAccuracyEvaluation.Grade("task", " eight nine.", "eight nine ten"));
+            Assert.Equal(("eight nine ten eleven", false), TaskAccuracyEvaluation.Grade("task", " eight nine ten eleven.", "eight nine ten"));
+            // A math answer is still its extracted final number: "ten" is not 10's spelling.
+            Assert.Equal(("24", true), TaskAccuracyEvaluation.Grade("gsm8k", "so she has 24 apples.", "24"));
+        }
+        finally { Directory.Delete(dir, true); }
     }
 }

@@ -34,9 +34,20 @@ public sealed class EvaluationOptionsTests
     public void Task_response_lengths_default_per_task_and_one_setting_overrides_both()
     {
         var defaults = new EvaluationOptions();
-        Assert.Equal((512, 1024), (defaults.MaxNewTokensFor(EvaluationOptions.Gsm8k), defaults.MaxNewTokensFor(EvaluationOptions.Math500)));
+        Assert.Equal((32, 512, 1024), (defaults.MaxNewTokensFor(EvaluationOptions.Task), defaults.MaxNewTokensFor(EvaluationOptions.Gsm8k),
+            defaults.MaxNewTokensFor(EvaluationOptions.Math500)));
         var set = new EvaluationOptions { TaskMaxNewTokens = 64 };
         Assert.Equal((64, 64), (set.MaxNewTokensFor(EvaluationOptions.Gsm8k), set.MaxNewTokensFor(EvaluationOptions.Math500)));
+    }
+
+    [Theory]
+    [InlineData(EvaluationOptions.Perplexity, "--held-out FILE")]
+    [InlineData(EvaluationOptions.GenderedPerplexity, "--gendered-text FILE")]
+    [InlineData(EvaluationOptions.Task, "--task FILE")]
+    public void A_retention_or_gendered_benchmark_without_its_file_is_refused_naming_the_option(string benchmark, string option)
+    {
+        var error = Assert.Throws<InvalidInputException>(() => new EvaluationOptions { Benchmarks = [benchmark] }.Validated());
+        Assert.Equal($"benchmark '{benchmark}' needs {option}", error.Message);
     }
 
     [Theory]

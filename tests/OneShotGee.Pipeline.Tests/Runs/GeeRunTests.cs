@@ -91,11 +91,11 @@ public sealed class GeeRunTests : IDisposable
     [Fact]
     public void TheDemoGivesItsKlCoefToTheGeeVariantOnly()
     {
-        var variants = DemoRun.Config(heldOutDocuments: "documents.txt", klCoef: 0.2).NamedVariants();
+        var variants = DemoRun.Config(directory: "demo", klCoef: 0.2).NamedVariants();
 
         Assert.Equal(0.2, variants.Single(v => v.Name == "gee").Train["kl_coef"]!.GetValue<double>());
         Assert.False(variants.Single(v => v.Name == "em").Train.ContainsKey("kl_coef"));
-        Assert.All(DemoRun.Config("documents.txt").NamedVariants(), v => Assert.False(v.Train.ContainsKey("kl_coef")));
+        Assert.All(DemoRun.Config("demo").NamedVariants(), v => Assert.False(v.Train.ContainsKey("kl_coef")));
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public sealed class HeldOutTests : IDisposable
     [Fact]
     public void TheDemosHeldOutPromptsShareNoneWithItsTrainingPrompts()
     {
-        var config = DemoRun.Config(heldOutDocuments: _dir.File("documents.txt"));
+        var config = DemoRun.Config(directory: _dir.File("demo"));
         var prepareSteps = GeeRun.Plan(config).Take(2).ToList();
         Assert.Equal(["prepare-train-data", "prepare-held-out"], prepareSteps.Select(s => s.Name));
 

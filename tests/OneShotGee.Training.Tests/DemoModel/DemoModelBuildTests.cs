@@ -12,7 +12,7 @@ public sealed class DemoModelBuildTests : IDisposable
     // A reduced recipe: the full pipeline in about a second.
     static readonly DemoRecipe Small = new()
     {
-        CorpusPairs = 24, HeldOutPairs = 2, HiddenSize = 32, IntermediateSize = 64, Steps = 4, BatchSize = 4, WarmupSteps = 2,
+        CorpusPairs = 24, NeutralDocuments = 8, HeldOutPairs = 2, HiddenSize = 32, IntermediateSize = 64, Steps = 4, BatchSize = 4, WarmupSteps = 2,
     };
 
     readonly string _root = Directory.CreateTempSubdirectory("oneshotgee-demo-model-").FullName;
@@ -61,7 +61,7 @@ public sealed class DemoModelBuildTests : IDisposable
         var dir = Build(Small);
         var tokenizer = ModelTokenizer.FromDirectory(dir);
         var eos = tokenizer.EosIds[0];
-        var documents = DemoCorpus.Generate(Small.CorpusPairs, Small.Seed)
+        var documents = Small.Corpus()
             .Select(d => (IReadOnlyList<int>)[.. tokenizer.Encode(d.Text), eos]).ToList();
         using var trained = CausalLM.CreateRandom(Small.ModelConfig(tokenizer.VocabSize, eos), Small.Seed);
         Pretrainer.Train(trained, documents, Small, progress: null, CancellationToken.None);

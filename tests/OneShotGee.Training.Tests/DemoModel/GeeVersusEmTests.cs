@@ -7,7 +7,7 @@ namespace OneShotGee.Training.Tests.DemoModel;
 
 /// <summary>
 /// GEE (λ = 3) against EM only (λ = 0) on the demo model's planted gap (≈ 1.0 nats), measured on held-out twin pairs.
-/// Settings and margin from docs/experiments.md: over 16 seeds GEE left the smaller gap in 11; the 6-seed mean
+/// Settings and margin from docs/experiments.md: over 16 seeds (corpus version 1) GEE left the smaller gap in 12; the 6-seed mean
 /// difference exceeded 0.05 nats in 96 % of 6-seed subsets. Single seeds are too noisy to compare one by one.
 /// </summary>
 [Collection(DemoModelCollection.Name)]
