@@ -1,3 +1,4 @@
+using OneShotGee.Core.Gee;
 using OneShotGee.Modeling.Llama;
 using static TorchSharp.torch;
 
@@ -44,12 +45,13 @@ public static class TokenGenerator
             using var scope = NewDisposeScope();
             var length = promptLength + step;
             var uncached = ids.narrow(1, cache.Length, length - cache.Length); // the prompt, then the last token
-            var logits = lm.call(uncached, mask.narrow(1, 0, length), cache).select(1, -1).to(ScalarType.Float32);
+            var logits = lm.call(uncached, mask.narrow(1, 0, length), cache).select(1, -1);
+            if (logits.dtype != ScalarType.Float32) logits = logits.to(ScalarType.Float32);
             var chosen = Choose(logits, seen, options, generator).unsqueeze(1);
             ids.narrow(1, length, 1).copy_(chosen);
             seen?.scatter_(1, chosen, ones_like(chosen, ScalarType.Bool));
             var next = chosen.cpu().data<long>().ToArray();
-            var entropy = options.ReturnEntropies ? LogitsProcessors.Entropy(logits).cpu().data<double>().ToArray() : null;
+            var entropy = options.ReturnEntropies ? Entropies(logits, options.EntropyTemperature) : null;
             for (var row = 0; row < batch; row++)
             {
                 if (stopped[row] is not null) continue;
@@ -61,6 +63,10 @@ public static class TokenGenerator
         return [.. Enumerable.Range(0, batch).Select(row => new GeneratedSequence(
             prompts[row], generated[row], stopped[row] ?? StopReason.Length, options.ReturnEntropies ? entropies[row] : null))];
     }
+
+    static double[] Entropies(Tensor logits, double? temperature) => temperature is { } tau
+        ? [.. TokenEntropy.Compute(logits.unsqueeze(1), tau).cpu().data<float>().ToArray().Select(h => (double)h)]
+        : LogitsProcessors.Entropy(logits).cpu().data<double>().ToArray();
 
     /// <summary>The next token per row [b]: argmax, or a draw from the processed distribution when sampling.</summary>
     static Tensor Choose(Tensor logits, Tensor? seen, GenerationOptions o, Generator? generator)
