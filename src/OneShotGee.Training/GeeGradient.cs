@@ -25,16 +25,9 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
     GradientResult TwoPass(CausalLM lm, IReadOnlyList<IReadOnlyList<PreparedRow>> microBatches, int step)
     {
         var sampling = Stopwatch.StartNew();
-        var rollouts = microBatches.Select((rows, k) => sampler.Sample(lm, rows, step, k)).ToList();
+        var rollouts = sampler.SampleStep(lm, microBatches, step);
         sampling.Stop();
-        var entropies = new List<double>();
-        foreach (var (rollout, k) in rollouts.Select((r, k) => (r, k)))
-        {
-            using var noGrad = no_grad();
-            using var scope = NewDisposeScope();
-            LoraAdapter.SeedDropout(lm, DropoutSeed(options.Seed, step, k));
-            entropies.AddRange(Values(rollout.SampleEntropies(lm, options.Tau)));
-        }
+        var entropies = PassOneEntropies(lm, rollouts, step);
         var groups = rollouts.SelectMany(r => r.Groups).ToList();
         var lambda = annealer.Next(GroupEntropyStatistics.Of(entropies, groups, gee.Groups).EntropyGap);
         var (coefficients, metrics) = new TwoPassGee(gee with { Lambda = lambda, AutoAnneal = false })
@@ -53,20 +46,39 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
         return new(metrics, rollouts.Sum(r => r.GeneratedTokens), sampling.Elapsed.TotalSeconds);
     }
 
+    /// <summary>
+    /// Pass 1's H_i of every sample. Without dropout the model of pass 2 is the one that sampled, so the sampler's
+    /// entropies (τ applied to the very logits each token was drawn from) are these values up to the float rounding of
+    /// a cached against a whole-sequence forward, and no forward is repeated. With LoRA dropout pass 2 sees masks the
+    /// sampler (eval mode) did not: each micro-batch is recomputed without grad under pass 2's masks.
+    /// </summary>
+    List<double> PassOneEntropies(CausalLM lm, IReadOnlyList<Rollout> rollouts, int step)
+    {
+        if (!(lm.training && LoraAdapter.HasDropout(lm)) && rollouts.All(r => r.SampledEntropies is not null))
+            return [.. rollouts.SelectMany(r => r.SampledEntropies!)];
+        var entropies = new List<double>();
+        foreach (var (rollout, k) in rollouts.Select((r, k) => (r, k)))
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            LoraAdapter.SeedDropout(lm, DropoutSeed(options.Seed, step, k));
+            entropies.AddRange(Values(rollout.SampleEntropies(lm, options.Tau)));
+        }
+        return entropies;
+    }
+
     /// <summary>The seed's approximation: each micro-batch's own GEE loss, divided by the number of micro-batches.
     /// The reported H̄, H_g and gap are still those of the whole step's samples; loss and λ are micro-batch means.</summary>
     GradientResult PerMicroBatch(CausalLM lm, IReadOnlyList<IReadOnlyList<PreparedRow>> microBatches, int step)
     {
-        var sampling = TimeSpan.Zero;
+        var sampling = Stopwatch.StartNew();
+        var rollouts = sampler.SampleStep(lm, microBatches, step);
+        sampling.Stop();
         var parts = new List<GeeStepMetrics>();
         var entropies = new List<double>();
         var groups = new List<string>();
-        var tokens = 0;
-        for (var k = 0; k < microBatches.Count; k++)
+        foreach (var (rollout, k) in rollouts.Select((r, k) => (r, k)))
         {
-            var started = Stopwatch.GetTimestamp();
-            var rollout = sampler.Sample(lm, microBatches[k], step, k);
-            sampling += Stopwatch.GetElapsedTime(started);
             using var scope = NewDisposeScope();
             LoraAdapter.SeedDropout(lm, DropoutSeed(options.Seed, step, k));
             var h = rollout.SampleEntropies(lm, options.Tau);
@@ -75,16 +87,15 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
             var (loss, metrics) = new GroupEntropyEqualizationLoss(gee with { Lambda = lambda, AutoAnneal = false })
                 .Forward(h, rollout.Groups, step, rollout.TokenCounts);
             parts.Add(metrics.EnsureFinite());
-            (loss / microBatches.Count).backward();
+            (loss / rollouts.Count).backward();
             entropies.AddRange(values);
             groups.AddRange(rollout.Groups);
-            tokens += rollout.GeneratedTokens;
         }
         var whole = GroupEntropyStatistics.Of(entropies, groups, gee.Groups);
         var combined = new GeeStepMetrics(step, parts.Average(m => m.Loss), parts.Average(m => m.LossEm),
             parts.Average(m => m.LossBias), whole.MeanEntropy, whole.GroupEntropies, whole.EntropyGap,
             parts.Average(m => m.Lambda), whole.MissingGroups);
-        return new(combined, tokens, sampling.TotalSeconds);
+        return new(combined, rollouts.Sum(r => r.GeneratedTokens), sampling.Elapsed.TotalSeconds);
     }
 
     /// <summary>

@@ -16,7 +16,16 @@ namespace OneShotGee.Training;
 public static class TrajectoryOptions
 {
     /// <summary>Reads the dataset and the model directory's identifying files (cheap: see <see cref="ModelIdentity"/>).</summary>
-    public static SortedDictionary<string, string> Of(TrainOptions o) => new(StringComparer.Ordinal)
+    public static SortedDictionary<string, string> Of(TrainOptions o)
+    {
+        var options = Recorded(o);
+        // Sampling per micro-batch is how every run sampled before the option existed: recorded only when it differs,
+        // so their checkpoints resume with --generation-batch-size equal to --micro-batch.
+        if (o.GenerationBatch != o.MicroBatch) options["generation-batch-size"] = Text(o.GenerationBatch);
+        return options;
+    }
+
+    static SortedDictionary<string, string> Recorded(TrainOptions o) => new(StringComparer.Ordinal)
     {
         ["model"] = ModelIdentity.Compute(o.ModelPath),
         ["tokenizer"] = ModelIdentity.Tokenizer(o.ModelPath),

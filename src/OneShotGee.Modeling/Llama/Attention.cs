@@ -24,13 +24,17 @@ public sealed class Attention : nn.Module<Tensor, LayerContext, Tensor>
         using var scope = NewDisposeScope();
         var (b, s) = (x.shape[0], x.shape[1]);
         // One product for q, k and v: [b, s, (h + 2·h_kv)·d] → heads [b, h + 2·h_kv, s, d], q then k then v; q and k
-        // are adjacent, so one rotation turns both.
-        var heads = qkv.Forward(x).view(b, s, numHeads + 2 * numKeyValueHeads, headDim).transpose(1, 2);
+        // are adjacent, so one rotation turns both. With one position the transpose is a plain view.
+        var projected = qkv.Forward(x);
+        var heads = s == 1
+            ? projected.view(b, numHeads + 2 * numKeyValueHeads, 1, headDim)
+            : projected.view(b, s, numHeads + 2 * numKeyValueHeads, headDim).transpose(1, 2);
         var qk = RotaryEmbedding.Apply(heads.narrow(1, 0, numHeads + numKeyValueHeads), ctx.Cos, ctx.Sin);
         var (q, k, v) = (qk.narrow(1, 0, numHeads), qk.narrow(1, numHeads, numKeyValueHeads), heads.narrow(1, numHeads + numKeyValueHeads, numKeyValueHeads));
         if (ctx.Cache is { } cache) (k, v) = cache.Append(layerIndex, k, v);
         var y = Attend(q, k, v, ctx.AttentionMask);
-        return o_proj.call(y.transpose(1, 2).reshape(b, s, numHeads * headDim)).MoveToOuterDisposeScope();
+        var merged = s == 1 ? y.reshape(b, 1, numHeads * headDim) : y.transpose(1, 2).reshape(b, s, numHeads * headDim);
+        return o_proj.call(merged).MoveToOuterDisposeScope();
     }
 
     /// <summary>

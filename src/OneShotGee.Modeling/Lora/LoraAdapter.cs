@@ -83,6 +83,9 @@ public static class LoraAdapter
         previous?.Dispose();
     }
 
+    /// <summary>Whether a forward in training mode would draw dropout masks (an adapter with dropout &gt; 0).</summary>
+    public static bool HasDropout(CausalLM lm) => Branches(lm).Any(b => b.Projection.Lora!.Options.Dropout > 0);
+
     /// <summary>The projections that carry an adapter, by module name (e.g. <c>model.layers.0.self_attn.q_proj</c>).</summary>
     public static IReadOnlyList<(string Name, Linear Projection)> Branches(CausalLM lm) =>
         [.. lm.named_modules().Where(m => m.module is Linear { Lora: not null }).Select(m => (m.name, (Linear)m.module))];
