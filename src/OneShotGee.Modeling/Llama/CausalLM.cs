@@ -35,13 +35,13 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor, KvCache?, Tensor>
     }
 
     /// <summary>
-    /// Logits [b, n, vocab] of the last <paramref name="positions"/> positions only, without a cache: at a 152k
-    /// vocabulary the head is most of a small model's work, and only the response positions' logits are needed.
+    /// Logits [b, n, vocab] of the last <paramref name="positions"/> positions only: at a 152k vocabulary the head is
+    /// most of a small model's work, and decoding needs the last position's, an entropy the response positions'.
     /// </summary>
-    public Tensor LastLogits(Tensor inputIds, Tensor attentionMask, long positions)
+    public Tensor LastLogits(Tensor inputIds, Tensor attentionMask, long positions, KvCache? cache = null)
     {
         using var scope = NewDisposeScope();
-        var hidden = model.call(inputIds, attentionMask, null);
+        var hidden = model.call(inputIds, attentionMask, cache);
         return Head(hidden.narrow(1, hidden.shape[1] - positions, positions)).MoveToOuterDisposeScope();
     }
 
