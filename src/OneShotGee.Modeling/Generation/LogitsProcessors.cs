@@ -31,7 +31,7 @@ public static class LogitsProcessors
     /// TopPLogitsWarper's set (it drops the ascending prefix whose cumulative probability is ≤ 1 − p), found without
     /// sorting the vocabulary, a 152k-way sort per step being most of a small model's sampling time. When the
     /// <see cref="NucleusCandidates"/> most likely tokens of every row reach p, the set is read off their descending
-    /// cumulative sum; otherwise the probability threshold is bisected (<see cref="NucleusBisections"/> halvings).
+    /// cumulative sum; otherwise the probability threshold is found by histograms (<see cref="NucleusThreshold"/>).
     /// Tokens tied with the last one kept are all kept, and a sum within float rounding of p may decide otherwise than
     /// HF's cumulative sum over a sort.
     /// </summary>
@@ -48,18 +48,7 @@ public static class LogitsProcessors
             var kept = (cumulative - top).lt(p).sum(-1, keepdim: true);
             threshold = top.gather(-1, kept - 1);
         }
-        else
-        {
-            // mass(t) = Σ p·[p ≥ t] falls as t rises: the largest t with mass(t) ≥ p, between 0 (mass 1) and the maximum.
-            var (low, high) = (zeros_like(top.narrow(-1, 0, 1)), top.narrow(-1, 0, 1));
-            for (var i = 0; i < NucleusBisections; i++)
-            {
-                var middle = (low + high).mul_(0.5);
-                var reaches = probs.where(probs.ge(middle), 0f).sum(-1, keepdim: true).ge(p);
-                (low, high) = (where(reaches, middle, low), where(reaches, high, middle));
-            }
-            threshold = low;
-        }
+        else threshold = NucleusThreshold(probs, p);
         return logits.masked_fill(probs.lt(threshold), double.NegativeInfinity).MoveToOuterDisposeScope();
     }
 
@@ -67,8 +56,37 @@ public static class LogitsProcessors
     /// temperature ≤ 1 is far smaller).</summary>
     public const int NucleusCandidates = 1024;
 
-    /// <summary>Halvings of the top-p threshold: 2⁻⁴⁰ of the largest probability separates any two distinct float32 ones.</summary>
-    public const int NucleusBisections = 40;
+    /// <summary>Histogram rounds of <see cref="NucleusThreshold"/>, <see cref="NucleusBuckets"/> buckets each: the final
+    /// bucket is 2⁻³⁰ of the largest probability wide, finer than float32's spacing of the probabilities near it.</summary>
+    public const int NucleusRounds = 2, NucleusBuckets = 32768;
+
+    /// <summary>
+    /// The largest t with Σ p·[p ≥ t] ≥ <paramref name="p"/> per row of <paramref name="probs"/> [b, vocab] → [b, 1], by
+    /// refining histograms of probability mass: each round sums the mass per bucket of the current interval (one
+    /// bincount for all rows), finds the bucket where the mass at or above it first reaches what is still needed, and
+    /// makes that bucket the next interval. A few passes over the vocabulary instead of a sort.
+    /// </summary>
+    static Tensor NucleusThreshold(Tensor probs, double p)
+    {
+        using var scope = NewDisposeScope();
+        var (b, buckets) = (probs.shape[0], (long)NucleusBuckets);
+        var rowOffsets = arange(b, ScalarType.Int64, probs.device).unsqueeze(-1).mul_(buckets);
+        var low = zeros([b, 1], probs.dtype, probs.device);
+        var width = probs.amax([-1], keepdim: true).div_(buckets - 1); // the largest probability falls in the last bucket
+        var needed = full([b, 1], p, probs.dtype, probs.device);
+        for (var round = 0; round < NucleusRounds; round++)
+        {
+            var position = (probs - low).div_(width).floor_();
+            var inside = position.ge(0).logical_and_(position.lt(buckets));
+            var bucket = position.clamp_(0, buckets - 1).to(ScalarType.Int64).add_(rowOffsets);
+            var mass = bucket.flatten().bincount(probs.where(inside, 0f).flatten(), b * buckets).view(b, buckets).to(probs.dtype);
+            var atOrAbove = mass.flip(-1).cumsum(-1).flip(-1);
+            var chosen = atOrAbove.ge(needed).sum(-1, keepdim: true).sub_(1).clamp_min_(0);
+            var above = (atOrAbove.gather(-1, chosen) - mass.gather(-1, chosen));
+            (low, needed, width) = (low + chosen.to(probs.dtype) * width, needed - above, width / buckets);
+        }
+        return low.MoveToOuterDisposeScope();
+    }
 
     /// <summary>
     /// A token per row [b] drawn from softmax(logits) [b, vocab] by inverse transform sampling: one uniform per row
