@@ -127,7 +127,7 @@ public sealed class GeeGradientTests : IDisposable
         foreach (var rollout in rollouts)
         {
             var recomputed = rollout.SampleEntropies(lm, options.Tau).data<float>().ToArray();
-            for (var i = 0; i < recomputed.Length; i++) Assert.Equal(recomputed[i], rollout.SampledEntropies![i], 5);
+            for (var i = 0; i < recomputed.Length; i++) Assert.Equal(recomputed[i], rollout.SampledEntropies![i], tolerance: 1e-5); // float32 rounding
         }
     }
 
