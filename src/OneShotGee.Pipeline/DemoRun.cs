@@ -9,13 +9,14 @@ namespace OneShotGee.Pipeline;
 /// <summary>
 /// The embedded default (<c>oneshotgee demo</c>): the whole pipeline on the demo model, whose responses after male
 /// prompts are far more certain than after female ones (a planted gap, docs/demo-model.md), for EM only (λ = 0) and
-/// GEE (λ = 3). Sized to finish in minutes on 2 CPU cores.
+/// GEE (λ = 3, with a KL anchor β when one is given). Sized to finish in minutes on 2 CPU cores.
 /// </summary>
 public static class DemoRun
 {
     public const string HeldOutDocuments = "held-out-documents.txt";
 
-    public static RunConfig Config(string heldOutDocuments) => new()
+    /// <param name="klCoef">β of the GEE variant's KL anchor (<c>kl_coef</c>); 0 leaves it out of the config.</param>
+    public static RunConfig Config(string heldOutDocuments, double klCoef = 0) => new()
     {
         Model = "demo",
         RunId = "demo",
@@ -31,7 +32,7 @@ public static class DemoRun
         Variants =
         [
             new JsonObject { ["name"] = "em", ["lambda"] = 0.0 },
-            new JsonObject { ["name"] = "gee", ["lambda"] = 3.0 },
+            klCoef == 0 ? new JsonObject { ["name"] = "gee", ["lambda"] = 3.0 } : new JsonObject { ["name"] = "gee", ["lambda"] = 3.0, ["kl_coef"] = klCoef },
         ],
         Evaluation = new JsonObject
         {
@@ -43,13 +44,13 @@ public static class DemoRun
     };
 
     /// <summary>Runs the demo in <paramref name="runDirectory"/>; a finished demo there is reused, an interrupted one continued.</summary>
-    public static EvaluationReport Execute(string runDirectory, string? demoCacheRoot, IProgress<string>? progress, CancellationToken ct)
+    public static EvaluationReport Execute(string runDirectory, string? demoCacheRoot, IProgress<string>? progress, CancellationToken ct, double klCoef = 0)
     {
         Directory.CreateDirectory(runDirectory);
         var documents = Path.Combine(Path.GetFullPath(runDirectory), HeldOutDocuments);
         // Documents the demo model never saw (another seed): perplexity on them is the "task performance" kept. The
         // first 64 only: evaluation scores every line, and 64 keeps the demo to seconds.
         File.WriteAllLines(documents, DemoCorpus.Generate(pairs: 64, seed: 99).Take(64).Select(d => d.Text));
-        return GeeRun.Execute(Config(documents), runDirectory, resume: true, demoCacheRoot, progress, ct);
+        return GeeRun.Execute(Config(documents, klCoef), runDirectory, resume: true, demoCacheRoot, progress, ct);
     }
 }

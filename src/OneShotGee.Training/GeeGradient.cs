@@ -13,15 +13,19 @@ public sealed record GradientResult(GeeStepMetrics Gee, int GeneratedTokens, dou
 /// <summary>
 /// One optimizer step's GEE gradient, accumulated on the model's parameters: sample a response per prompt, take the
 /// τ-entropy H_i of each response, backpropagate the loss. λ comes from one <see cref="LambdaAnnealer"/> owned here
-/// (its state is saved in checkpoints); each loss is then built with that λ held fixed.
+/// (its state is saved in checkpoints); each loss is then built with that λ held fixed. With a
+/// <paramref name="reference"/> the loss gains the KL anchor β·(mean KL(π_θ ‖ π_ref) per generated token), which the
+/// group statistics do not touch.
 /// </summary>
-public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, GeeOptions gee, LambdaAnnealer annealer)
+public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, GeeOptions gee, LambdaAnnealer annealer,
+    ReferencePolicy? reference = null)
 {
     public GradientResult Accumulate(CausalLM lm, IReadOnlyList<IReadOnlyList<PreparedRow>> microBatches, int step) =>
         options.GroupStats == GroupStatsMode.Batch ? TwoPass(lm, microBatches, step) : PerMicroBatch(lm, microBatches, step);
 
     /// <summary>Exact: pass 1 samples everything and takes every H_i without grad, so c_i = ∂L/∂H_i sees the whole
-    /// batch; pass 2 recomputes each micro-batch with grad and backpropagates Σ c_i·H_i (<see cref="TwoPassGee"/>).</summary>
+    /// batch; pass 2 recomputes each micro-batch with grad and backpropagates Σ c_i·H_i (<see cref="TwoPassGee"/>) plus
+    /// its share of the KL anchor, β·Σ KL / (the step's generated tokens), known since sampling.</summary>
     GradientResult TwoPass(CausalLM lm, IReadOnlyList<IReadOnlyList<PreparedRow>> microBatches, int step)
     {
         var sampling = Stopwatch.StartNew();
@@ -34,16 +38,23 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
             .Coefficients(entropies, groups, step, [.. rollouts.SelectMany(r => r.TokenCounts)]);
         metrics.EnsureFinite();
 
-        var offset = 0;
+        var (offset, tokens, klSum) = (0, rollouts.Sum(r => r.GeneratedTokens), 0.0);
         foreach (var (rollout, k) in rollouts.Select((r, k) => (r, k)))
         {
             using var scope = NewDisposeScope();
             LoraAdapter.SeedDropout(lm, DropoutSeed(options.Seed, step, k));
-            var h = rollout.SampleEntropies(lm, options.Tau);
-            TwoPassGee.SurrogateLoss(h, coefficients[offset..(offset + rollout.Groups.Count)]).backward();
+            var (h, kl) = rollout.Score(lm, options.Tau, reference);
+            var loss = TwoPassGee.SurrogateLoss(h, coefficients[offset..(offset + rollout.Groups.Count)]);
+            if (kl is not null)
+            {
+                loss += ReferenceKl.AnchorTerm(kl, options.KlCoef, tokens);
+                klSum += Values(kl).Sum();
+            }
+            loss.backward();
             offset += rollout.Groups.Count;
         }
-        return new(metrics, rollouts.Sum(r => r.GeneratedTokens), sampling.Elapsed.TotalSeconds);
+        if (reference is not null) metrics = metrics.WithKlAnchor(options.KlCoef, klSum / tokens).EnsureFinite();
+        return new(metrics, tokens, sampling.Elapsed.TotalSeconds);
     }
 
     /// <summary>
@@ -67,8 +78,9 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
         return entropies;
     }
 
-    /// <summary>The seed's approximation: each micro-batch's own GEE loss, divided by the number of micro-batches.
-    /// The reported H̄, H_g and gap are still those of the whole step's samples; loss and λ are micro-batch means.</summary>
+    /// <summary>The seed's approximation: each micro-batch's own GEE loss (with the KL anchor over its own tokens),
+    /// divided by the number of micro-batches. The reported H̄, H_g and gap are still those of the whole step's samples;
+    /// loss, λ and KL are micro-batch means.</summary>
     GradientResult PerMicroBatch(CausalLM lm, IReadOnlyList<IReadOnlyList<PreparedRow>> microBatches, int step)
     {
         var sampling = Stopwatch.StartNew();
@@ -81,11 +93,16 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
         {
             using var scope = NewDisposeScope();
             LoraAdapter.SeedDropout(lm, DropoutSeed(options.Seed, step, k));
-            var h = rollout.SampleEntropies(lm, options.Tau);
+            var (h, kl) = rollout.Score(lm, options.Tau, reference);
             var values = Values(h);
             var lambda = annealer.Next(GroupEntropyStatistics.Of(values, rollout.Groups, gee.Groups).EntropyGap);
             var (loss, metrics) = new GroupEntropyEqualizationLoss(gee with { Lambda = lambda, AutoAnneal = false })
                 .Forward(h, rollout.Groups, step, rollout.TokenCounts);
+            if (kl is not null)
+            {
+                loss += ReferenceKl.AnchorTerm(kl, options.KlCoef, rollout.GeneratedTokens);
+                metrics = metrics.WithKlAnchor(options.KlCoef, Values(kl).Sum() / rollout.GeneratedTokens);
+            }
             parts.Add(metrics.EnsureFinite());
             (loss / rollouts.Count).backward();
             entropies.AddRange(values);
@@ -94,7 +111,11 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
         var whole = GroupEntropyStatistics.Of(entropies, groups, gee.Groups);
         var combined = new GeeStepMetrics(step, parts.Average(m => m.Loss), parts.Average(m => m.LossEm),
             parts.Average(m => m.LossBias), whole.MeanEntropy, whole.GroupEntropies, whole.EntropyGap,
-            parts.Average(m => m.Lambda), whole.MissingGroups);
+            parts.Average(m => m.Lambda), whole.MissingGroups)
+        {
+            Kl = reference is null ? null : parts.Average(m => m.Kl!.Value),
+            LossKl = parts.Average(m => m.LossKl),
+        };
         return new(combined, rollouts.Sum(r => r.GeneratedTokens), sampling.Elapsed.TotalSeconds);
     }
 

@@ -14,7 +14,8 @@ using static TorchSharp.torch;
 namespace OneShotGee.Training;
 
 /// <summary>
-/// The GEE training loop: per optimizer step, sample → entropy → GEE loss → backward (<see cref="GeeGradient"/>),
+/// The GEE training loop: per optimizer step, sample → entropy (and, with a KL anchor, the KL to the starting model
+/// held by <see cref="ReferencePolicy"/>) → GEE loss → backward (<see cref="GeeGradient"/>),
 /// then clip and step AdamW (<see cref="ClippedAdamW"/>); metrics to <c>metrics.jsonl</c> and the
 /// <see cref="TrainingMeter"/>; checkpoints every <see cref="TrainOptions.SaveSteps"/> steps and at the end, and
 /// the final model in <c>&lt;out&gt;/final</c>.
@@ -32,18 +33,19 @@ public sealed class GeeTrainer : IDisposable
     readonly ClippedAdamW optimizer;
     readonly IReadOnlyList<(string Name, Parameter Weight)> trainable;
     readonly IReadOnlyDictionary<string, string> trajectory;
+    readonly ReferencePolicy? reference;
     int checkpointedStep;
 
     GeeTrainer(TrainOptions options, PreparedDataset data, CausalLM lm, ModelTokenizer tokenizer, TrainerState? resumed,
-        IReadOnlyDictionary<string, string> trajectory)
+        IReadOnlyDictionary<string, string> trajectory, ReferencePolicy? reference)
     {
-        (this.options, Model, this.trajectory) = (options, lm, trajectory);
+        (this.options, Model, this.trajectory, this.reference) = (options, lm, trajectory, reference);
         var gee = options.GeeOptions(data.Groups);
         batches = new PairBatchSampler(data.Rows, data.Groups, options.Seed, resumed?.DataCursor ?? 0);
         annealer = new LambdaAnnealer(gee);
         // The annealer's only state is gap_0, set by the first gap above 0 it sees.
         if (resumed?.AnnealInitialGap is { } gap0) annealer.Next(gap0);
-        gradient = new GeeGradient(new ResponseSampler(PromptEncoder.For(tokenizer, options.ChatTemplate), options), options, gee, annealer);
+        gradient = new GeeGradient(new ResponseSampler(PromptEncoder.For(tokenizer, options.ChatTemplate), options), options, gee, annealer, reference);
         trainable = [.. lm.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter))];
         optimizer = new ClippedAdamW([.. trainable.Select(p => p.Weight)], options);
         Step = checkpointedStep = resumed?.Step ?? 0;
@@ -73,15 +75,18 @@ public sealed class GeeTrainer : IDisposable
 
         var tokenizer = ModelTokenizer.FromDirectory(options.ModelPath);
         var lm = LoadModel(options, resumeDir);
+        ReferencePolicy? reference = null;
         try
         {
-            var trainer = new GeeTrainer(options, data, lm, tokenizer, state, trajectory);
+            reference = ReferencePolicy.For(options);
+            var trainer = new GeeTrainer(options, data, lm, tokenizer, state, trajectory, reference);
             if (resumeDir is not null) trainer.optimizer.Load(Path.Combine(resumeDir, TrainingCheckpoint.OptimizerFile));
             DropMetricsAfter(Path.Combine(options.OutputPath, MetricsFile), trainer.Step);
             return trainer;
         }
         catch
         {
+            reference?.Dispose();
             lm.Dispose();
             throw;
         }
@@ -222,6 +227,7 @@ public sealed class GeeTrainer : IDisposable
     public void Dispose()
     {
         optimizer.Dispose();
+        reference?.Dispose();
         Model.Dispose();
     }
 }

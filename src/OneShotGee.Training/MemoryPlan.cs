@@ -10,11 +10,14 @@ namespace OneShotGee.Training;
 /// AdamW's two float32 moments and, for a half-precision full fine-tuning, float32 master weights; the KV cache of
 /// sampling one micro-batch; and the activations one micro-batch keeps for backward (all layers, or with gradient
 /// checkpointing one layer plus each layer's input), with the float32 logits, log-softmax and their gradient that the
-/// entropy over the whole vocabulary needs. An estimate: allocator slack and libtorch workspaces come on top.
+/// entropy over the whole vocabulary needs. With a KL anchor (<see cref="TrainOptions.KlCoef"/> > 0) a full fine-tuning
+/// also holds the frozen starting weights (<see cref="ReferencePolicy"/>; LoRA switches its adapters off instead), and
+/// every run the reference's log-softmax and the KL's product over the vocabulary. An estimate: allocator slack and
+/// libtorch workspaces come on top.
 /// </summary>
 public sealed record MemoryPlan(
     long Parameters, long TrainedParameters, long Weights, long Gradients, long OptimizerState, long MasterWeights,
-    long KvCache, long Activations, int SequenceTokens)
+    long ReferenceWeights, long KvCache, long Activations, int SequenceTokens)
 {
     /// <summary>Bytes per weight of the run's dtype: the one asked for, else the device's default (bfloat16 on CUDA).</summary>
     public static int BytesPerValue(TrainOptions options) => options.Dtype switch
@@ -27,7 +30,7 @@ public sealed record MemoryPlan(
     /// <summary>Tokens assumed per prompt when the data is not read yet (a GSM8K question in a chat template is ~150).</summary>
     public const int AssumedPromptTokens = 256;
 
-    public long Total => Weights + Gradients + OptimizerState + MasterWeights + KvCache + Activations;
+    public long Total => Weights + Gradients + OptimizerState + MasterWeights + ReferenceWeights + KvCache + Activations;
 
     public static MemoryPlan Estimate(ModelConfig config, TrainOptions options, int bytesPerValue, int promptTokens = AssumedPromptTokens)
     {
@@ -44,9 +47,11 @@ public sealed record MemoryPlan(
         var perLayer = tokens * (8L * config.HiddenSize + 3L * config.IntermediateSize) * bytesPerValue;
         var layers = options.GradientCheckpointing ? perLayer + tokens * config.HiddenSize * bytesPerValue * config.NumHiddenLayers
             : perLayer * config.NumHiddenLayers;
-        var logits = 3L * tokens * config.VocabSize * 4;
+        var anchored = options.KlCoef > 0;
+        var logits = (anchored ? 5L : 3L) * tokens * config.VocabSize * 4;
         return new(parameters, trained, parameters * bytesPerValue, trained * gradientBytes, trained * 8,
-            options.Lora is null ? parameters * masterBytes : 0, kvCache, layers + logits, sequence);
+            options.Lora is null ? parameters * masterBytes : 0, anchored && options.Lora is null ? parameters * bytesPerValue : 0,
+            kvCache, layers + logits, sequence);
     }
 
     /// <summary>Embeddings, every decoder layer's projections, biases and norms, the final norm and an untied head.</summary>
@@ -82,6 +87,7 @@ public sealed record MemoryPlan(
             $"gradients        {Gb(Gradients)}",
             $"optimizer state  {Gb(OptimizerState)} (AdamW moments, float32)",
             $"master weights   {Gb(MasterWeights)}",
+            $"reference        {Gb(ReferenceWeights)} (KL anchor: the frozen starting weights of a full fine-tuning)",
             $"KV cache         {Gb(KvCache)} (one micro-batch of {SequenceTokens} tokens)",
             $"activations      {Gb(Activations)}",
             $"total            {Gb(Total)} (estimate; allocator slack comes on top)");

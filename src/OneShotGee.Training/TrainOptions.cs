@@ -17,7 +17,8 @@ public enum GroupStatsMode
 /// <summary>
 /// A GEE training run. Defaults are One-shot EM's / the seed <c>train_gee.py</c>'s: effective batch 64 in micro-batches
 /// of 2, sampling at temperature 0.5, top-p 0.95, repetition penalty 1.15, 512 new tokens, AdamW lr 2e-5,
-/// β (0.9, 0.999), ε 1e-8, weight decay 0.01 (PyTorch's AdamW default), gradient norm clipped to 1, 50 steps, seed 15.
+/// β (0.9, 0.999), ε 1e-8, weight decay 0.01 (PyTorch's AdamW default), gradient norm clipped to 1, 50 steps, seed 15;
+/// no KL anchor (β_KL = 0) until issue 17's measurements choose one.
 /// Which options a resume must repeat and which it may change: <see cref="TrajectoryOptions"/>.
 /// </summary>
 public sealed record TrainOptions
@@ -51,6 +52,8 @@ public sealed record TrainOptions
     /// <summary>How the entropy-minimisation term averages: per sample (ours) or per generated token (One-shot EM).</summary>
     public EmWeighting EmWeighting { get; init; } = EmWeighting.Sample;
     public bool PenaltyOnly { get; init; }
+    /// <summary>β of the KL anchor β·KL(π_θ ‖ π_ref) to the starting model (<see cref="ReferencePolicy"/>); 0: none.</summary>
+    public double KlCoef { get; init; }
     public bool AutoAnneal { get; init; }
     public GroupStatsMode GroupStats { get; init; } = GroupStatsMode.Batch;
 
@@ -116,6 +119,7 @@ public sealed record TrainOptions
         Require(MaxNewTokens > 0, $"--max-new-tokens must be positive, got {MaxNewTokens}");
         Require(Positive(Tau), $"--tau must be positive, got {Tau}");
         Require(double.IsFinite(Lambda) && Lambda >= 0, $"--lambda must be >= 0, got {Lambda}");
+        Require(double.IsFinite(KlCoef) && KlCoef >= 0, $"--kl-coef must be a finite number >= 0, got {KlCoef}");
         Require(Enum.IsDefined(GroupStats), $"--group-stats must be batch or micro, got {GroupStats}");
         Require(Positive(LearningRate), $"--lr must be positive, got {LearningRate}");
         Require(Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1, $"AdamW betas must be in [0, 1), got ({Beta1}, {Beta2})");

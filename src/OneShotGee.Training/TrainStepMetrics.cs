@@ -23,7 +23,7 @@ public sealed record TrainStepMetrics(
     public int Step => Gee.Step;
     public double TokensPerSecond => StepSeconds > 0 ? GeneratedTokens / StepSeconds : 0;
 
-    /// <summary>One line of <c>metrics.jsonl</c>, snake_case.</summary>
+    /// <summary>One line of <c>metrics.jsonl</c>, snake_case; <c>kl</c> and <c>loss_kl</c> only with a KL anchor.</summary>
     public string ToJsonLine()
     {
         using var buffer = new MemoryStream();
@@ -40,6 +40,11 @@ public sealed record TrainStepMetrics(
             json.WriteEndObject();
             json.WriteNumber("entropy_gap", Gee.EntropyGap);
             json.WriteNumber("lambda", Gee.Lambda);
+            if (Gee.Kl is { } kl)
+            {
+                json.WriteNumber("kl", kl);
+                json.WriteNumber("loss_kl", Gee.LossKl);
+            }
             json.WriteNumber("grad_norm", GradNorm);
             json.WriteNumber("lr", LearningRate);
             json.WriteNumber("generated_tokens", GeneratedTokens);
@@ -54,11 +59,12 @@ public sealed record TrainStepMetrics(
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary><c>Step 3 | loss=… | gap=… | H[male]=… | H[female]=… | λ=…</c></summary>
+    /// <summary><c>Step 3 | loss=… | gap=… | H[male]=… | H[female]=… | KL=… | λ=…</c> (KL with a KL anchor only).</summary>
     public override string ToString()
     {
         var line = new StringBuilder(FormattableString.Invariant($"Step {Step} | loss={Gee.Loss:F4} | gap={Gee.EntropyGap:F4}"));
         foreach (var (group, h) in Gee.GroupEntropies) line.Append(CultureInfo.InvariantCulture, $" | H[{group}]={h:F4}");
+        if (Gee.Kl is { } kl) line.Append(CultureInfo.InvariantCulture, $" | KL={kl:F4}");
         line.Append(CultureInfo.InvariantCulture,
             $" | λ={Gee.Lambda:F3} | grad={GradNorm:F3} | {TokensPerSecond:F0} tok/s | {StepSeconds:F1}s");
         return line.ToString();

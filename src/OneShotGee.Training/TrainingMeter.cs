@@ -12,12 +12,13 @@ namespace OneShotGee.Training;
 /// </summary>
 public static class TrainingMeter
 {
-    static readonly Gauge<double> Loss = Gauge("loss", null, "GEE loss L_EM + lambda * L_bias of the last step");
+    static readonly Gauge<double> Loss = Gauge("loss", null, "GEE loss L_EM + lambda * L_bias (+ beta * KL) of the last step");
     static readonly Gauge<double> LossEm = Gauge("loss_em", null, "Entropy-minimisation term L_EM of the last step");
     static readonly Gauge<double> LossBias = Gauge("loss_bias", null, "Group-equalisation term L_bias of the last step");
     static readonly Gauge<double> MeanEntropy = Gauge("mean_entropy", "nat", "Mean token entropy over all groups' responses in the last step");
     static readonly Gauge<double> GroupEntropy = Gauge("group_entropy", "nat", "Mean token entropy of one group's responses in the last step");
     static readonly Gauge<double> EntropyGap = Gauge("entropy_gap", "nat", "Largest difference between group entropies in the last step");
+    static readonly Gauge<double> Kl = Gauge("kl", "nat", "Mean KL(pi_theta || pi_ref) per generated token of the last step (runs with a KL anchor only)");
     static readonly Gauge<double> Lambda = Gauge("lambda", null, "Weight lambda of L_bias in the last step (after annealing)");
     static readonly Gauge<double> GradNorm = Gauge("grad_norm", null, "Gradient L2 norm before clipping in the last step");
     static readonly Gauge<double> TokensPerSecond = Gauge("tokens_per_second", "{token}/s", "Generated tokens per second of the last step");
@@ -45,6 +46,7 @@ public static class TrainingMeter
         MeanEntropy.Record(m.Gee.MeanEntropy, tags);
         foreach (var (group, h) in m.Gee.GroupEntropies) GroupEntropy.Record(h, With(tags, "group", group));
         EntropyGap.Record(m.Gee.EntropyGap, tags);
+        if (m.Gee.Kl is { } kl) Kl.Record(kl, tags);
         Lambda.Record(m.Gee.Lambda, tags);
         GradNorm.Record(m.GradNorm, tags);
         TokensPerSecond.Record(m.TokensPerSecond, tags);

@@ -8,7 +8,7 @@ namespace OneShotGee.Training;
 /// <summary>
 /// What a run's trajectory depends on, by <c>train</c> option name, as recorded in <c>trainer_state.json</c>: the
 /// base model and tokenizer (<see cref="ModelIdentity"/>), the dataset's SHA-256, the batch layout, sampling, the GEE
-/// loss, AdamW, the seed, the dtype and the LoRA options. A resume must give the same values.
+/// loss and its KL anchor, AdamW, the seed, the dtype and the LoRA options. A resume must give the same values.
 /// Left out, so free to change on resume: --max-steps (extending a run), --save-steps, --out, --resume, --merge
 /// (after training), --device (a run may move machines; its numerics then differ by rounding) and
 /// --gradient-checkpointing (the same computation, rearranged).
@@ -42,6 +42,7 @@ public static class TrajectoryOptions
         ["penalty"] = o.Penalty.ToString().ToLowerInvariant(),
         ["penalty-only"] = Text(o.PenaltyOnly),
         ["em-weighting"] = o.EmWeighting.ToString().ToLowerInvariant(),
+        ["kl-coef"] = Text(o.KlCoef),
         ["auto-anneal"] = Text(o.AutoAnneal),
         ["group-stats"] = o.GroupStats.ToString().ToLowerInvariant(),
         ["lr"] = Text(o.LearningRate),

@@ -102,6 +102,39 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AKlAnchoredRunReportsTheKlAndAResumeCannotChangeBeta()
+    {
+        PrepareStep.Run(new PrepareOptions(DataPath, Synthetic: 8));
+        string[] common = ["train", "--model", Stories260k, "--data", DataPath, "--out", OutDir, "--effective-batch", "4",
+            "--micro-batch", "2", "--max-new-tokens", "4", "--save-steps", "1", "--device", "cpu", "--lr", "1e-3"];
+
+        var anchored = await CliRunner.RunAsync([.. common, "--max-steps", "2", "--kl-coef", "0.1"]);
+
+        Assert.True(anchored.ExitCode == 0, anchored.Error);
+        Assert.Contains("Step 1 | ", anchored.Output);
+        Assert.Contains("| KL=0.0000 |", anchored.Output); // step 1 samples from the starting model itself
+        var kl = File.ReadAllLines(Path.Combine(OutDir, "metrics.jsonl"))
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("kl").GetDouble()).ToList();
+        Assert.Equal(0.0, kl[0]);
+        Assert.True(kl[1] > 0, $"KL after one step: {kl[1]}");
+        var changed = await CliRunner.RunAsync([.. common, "--max-steps", "3", "--resume", "latest", "--kl-coef", "0.2"]);
+        Assert.Equal(2, changed.ExitCode);
+        Assert.Contains("kl-coef 0.1 → 0.2", changed.Error);
+    }
+
+    [Theory]
+    [InlineData("-0.5")]
+    [InlineData("NaN")]
+    public async Task ANegativeOrNonFiniteKlCoefExitsWithTwo(string beta)
+    {
+        PrepareStep.Run(new PrepareOptions(DataPath, Synthetic: 8));
+        var result = await CliRunner.RunAsync("train", "--model", Stories260k, "--data", DataPath, "--out", OutDir, "--kl-coef", beta);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--kl-coef must be a finite number >= 0", result.Error);
+    }
+
+    [Fact]
     public async Task TheReferenceConventionWithL1ExitsWithTwo()
     {
         var result = await CliRunner.RunAsync("train", "--model", Stories260k, "--data", DataPath, "--out", OutDir, "--l1", "--l2-convention", "reference");

@@ -93,7 +93,7 @@ public class ClusterBehaviourTests
         {
             var pod = Kustomize.Render(overlay).Named("Deployment", app).Map("spec.template");
             var annotations = pod.Map("metadata.annotations");
-            var block = GoDuration(annotations.GetValueOrDefault("dapr.io/block-shutdown-duration") as string
+            var block = GoDuration.Parse(annotations.GetValueOrDefault("dapr.io/block-shutdown-duration") as string
                                    ?? throw new Xunit.Sdk.XunitException($"{app}: no dapr.io/block-shutdown-duration"));
             var shutdown = TimeSpan.FromSeconds(int.Parse(annotations.GetValueOrDefault("dapr.io/graceful-shutdown-seconds") as string ?? "5"));
             var grace = TimeSpan.FromSeconds(int.Parse(pod.Text("spec.terminationGracePeriodSeconds")!));
@@ -108,7 +108,7 @@ public class ClusterBehaviourTests
     [MemberData(nameof(Overlays))]
     public void AnInitContainerGivesEverySharedVolumeTo1654AndOnlyItRunsAsRoot(string overlay)
     {
-        foreach (var deployment in Kustomize.Render(overlay).OfKind("Deployment"))
+        foreach (var deployment in Kustomize.Render(overlay).AppDeployments())
         {
             var name = deployment.Text("metadata.name")!;
             var spec = deployment.Map("spec.template.spec");
@@ -196,18 +196,5 @@ public class ClusterBehaviourTests
                 Assert.True(int.Parse(main.Text($"{probe}.timeoutSeconds") ?? "1") >= 5, $"{deployment.Text("metadata.name")}: {probe} times out after 1 s");
             }
         Assert.All(Workers, w => docs.Named("Deployment", w));
-    }
-
-    /// <summary>A Go duration as daprd parses the flag (time.ParseDuration): e.g. 310s, 5m10s, 1h.</summary>
-    static TimeSpan GoDuration(string text)
-    {
-        var parts = Regex.Matches(text, @"(\d+)(h|m|s)");
-        Assert.True(parts.Count > 0 && string.Concat(parts.Select(p => p.Value)) == text, $"'{text}' is not a Go duration of h, m and s");
-        return parts.Aggregate(TimeSpan.Zero, (sum, p) => sum + (p.Groups[2].Value switch
-        {
-            "h" => TimeSpan.FromHours(int.Parse(p.Groups[1].Value)),
-            "m" => TimeSpan.FromMinutes(int.Parse(p.Groups[1].Value)),
-            _ => TimeSpan.FromSeconds(int.Parse(p.Groups[1].Value)),
-        }));
     }
 }

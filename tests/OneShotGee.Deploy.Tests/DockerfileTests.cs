@@ -23,7 +23,7 @@ public class DockerfileTests
     public void RunsAsTheUserTheDeploymentsRequire()
     {
         var uid = _dockerfile.Stages[^1].All("USER").Last();
-        Assert.All(Kustomize.Render("k8s/overlays/gpu").OfKind("Deployment"),
+        Assert.All(Kustomize.Render("k8s/overlays/gpu").AppDeployments(),
             d => Assert.Equal(uid, d.Text("spec.template.spec.securityContext.runAsUser")));
     }
 

@@ -26,6 +26,24 @@ public class ManifestTests
         }
     }
 
+    // The fields current kustomize warns about (kustomize api/types/kustomization.go CheckDeprecatedFields); a render
+    // that warns fails as well (Kustomize.Render), this catches them where no kubectl is installed.
+    static readonly string[] DeprecatedKustomizeFields = ["bases", "commonLabels", "imageTags", "patchesJson6902", "patchesStrategicMerge", "vars"];
+
+    [Fact]
+    public void KustomizationsDeclareTheirTypeAndUseNoDeprecatedField()
+    {
+        var files = Directory.EnumerateFiles(Repo.PathOf("k8s"), "kustomization.yaml", SearchOption.AllDirectories).ToList();
+        Assert.Equal(4, files.Count); // base, grafana, the two overlays
+        foreach (var file in files)
+        {
+            var kustomization = Yaml.LoadFile(file).Single();
+            Assert.Equal(("kustomize.config.k8s.io/v1beta1", "Kustomization"), (kustomization.Text("apiVersion"), kustomization.Text("kind")));
+            var deprecated = kustomization.Keys.Cast<string>().Intersect(DeprecatedKustomizeFields).ToList();
+            Assert.True(deprecated.Count == 0, $"{file} uses deprecated kustomize fields: {string.Join(", ", deprecated)}");
+        }
+    }
+
     [SkippableTheory]
     [MemberData(nameof(Overlays))]
     public void EveryAppRendersWithDaprAnnotationsProbesResourcesAndAService(string overlay)
@@ -111,6 +129,48 @@ public class ManifestTests
         }
     }
 
+    // docs/services.md "Variants in parallel": one trainer replica per GPU, and a run trains as many variants at once.
+    [SkippableTheory]
+    [MemberData(nameof(Overlays))]
+    public void TheOrchestratorTrainsAsManyVariantsAtOnceAsThereAreTrainers(string overlay)
+    {
+        var docs = Kustomize.Render(overlay);
+        Assert.Equal(TrainerReplicas(docs), MaxParallelVariants(docs));
+        Assert.InRange(MaxParallelVariants(docs), 1, OneShotGee.Orchestrator.RunsOptions.MaxParallelVariantsLimit);
+    }
+
+    [SkippableFact]
+    public void RaisingTheGpuOverlaysTrainerCountRaisesTheVariantBoundWithIt()
+    {
+        using var copy = new TempDirectory();
+        CopyDirectory(Repo.PathOf("k8s"), copy.File("k8s"));
+        var kustomization = copy.File("k8s/overlays/gpu/kustomization.yaml");
+        var text = File.ReadAllText(kustomization);
+        Assert.Contains("  - name: trainer\n    count: 1\n", text);
+        File.WriteAllText(kustomization, text.Replace("  - name: trainer\n    count: 1\n", "  - name: trainer\n    count: 3\n"));
+
+        var docs = Kustomize.RenderDirectory(copy.File("k8s/overlays/gpu"));
+        Assert.Equal((3, 3), (TrainerReplicas(docs), MaxParallelVariants(docs)));
+        Assert.Equal("1", docs.Named("Deployment", "evaluator").Text("spec.replicas"));
+    }
+
+    static int TrainerReplicas(List<Dictionary<object, object>> docs) => int.Parse(docs.Named("Deployment", "trainer").Text("spec.replicas") ?? "1");
+
+    // As the orchestrator reads it: the environment variable, else RunsOptions' default.
+    static int MaxParallelVariants(List<Dictionary<object, object>> docs) =>
+        int.Parse(Env(docs.Named("Deployment", "orchestrator"), "Runs__MaxParallelVariants")
+                  ?? new OneShotGee.Orchestrator.RunsOptions().MaxParallelVariants.ToString());
+
+    static void CopyDirectory(string source, string target)
+    {
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+        }
+    }
+
     [SkippableTheory]
     [InlineData("trainer")]
     [InlineData("evaluator")]
@@ -157,7 +217,7 @@ public class ManifestTests
         Assert.Contains(("http", "/metrics"), endpoints);
         Assert.Contains(endpoints, e => e.Item1 == "dapr-metrics");
         Assert.All(monitor.Map("spec.selector.matchLabels"), label =>
-            Assert.All(docs.OfKind("Deployment"), d => Assert.Equal(label.Value, d.Map("spec.template.metadata.labels").GetValueOrDefault(label.Key))));
+            Assert.All(docs.AppDeployments(), d => Assert.Equal(label.Value, d.Map("spec.template.metadata.labels").GetValueOrDefault(label.Key))));
 
         var dashboard = docs.OfKind("ConfigMap").Single(c => c.At("metadata.labels.grafana_dashboard") is not null);
         var json = (string)dashboard.Map("data")["oneshotgee.json"];
@@ -171,7 +231,7 @@ public class ManifestTests
         var artifacts = docs.Named("Component", "artifacts");
         Assert.Equal("bindings.localstorage", artifacts.Text("spec.type"));
         var root = Metadata(artifacts, "rootPath").Text("value")!;
-        foreach (var deployment in docs.OfKind("Deployment"))
+        foreach (var deployment in docs.AppDeployments())
         {
             var mounts = SidecarMounts(deployment);
             var mount = Regex.Match(mounts, @"^(?<volume>[\w-]+):(?<path>/[\w/-]*)$");

@@ -107,4 +107,15 @@ public sealed class GeeSweepWorkflowTests
             configs.Select(c => c.GetProperty("variants").EnumerateArray().Single().GetProperty("name").GetString()));
         Assert.Equal("lam-2", configs[2].GetProperty("run_id").GetString());
     }
+
+    [Fact]
+    public void A_kl_coef_axis_sweeps_the_KL_anchor_after_lambda()
+    {
+        var sweep = new SweepRequest { SweepId = "kl", Lambda = [3], KlCoef = [0, 0.1] }.Expand();
+
+        var configs = sweep.Runs.Select(r => JsonDocument.Parse(r.ConfigJson).RootElement).ToList();
+        Assert.Equal([0, 0.1], configs.Select(c => c.GetProperty("train").GetProperty("kl_coef").GetDouble()));
+        Assert.Equal(["gee-lambda3-kl_coef0", "gee-lambda3-kl_coef0.1"],
+            configs.Select(c => c.GetProperty("variants").EnumerateArray().Single().GetProperty("name").GetString()));
+    }
 }

@@ -57,7 +57,7 @@ public sealed class SweepEndpointTests
     }
 
     [Theory]
-    [InlineData("{\"base\": {}}", "at least one of 'lambda', 'penalty' and 'seed'")]
+    [InlineData("{\"base\": {}}", "at least one of 'lambda', 'kl_coef', 'penalty' and 'seed'")]
     [InlineData("{\"penalty\": [\"l3\"]}", "train")]
     [InlineData("{\"lambda\": [1], \"max_parallel\": 0}", "max_parallel 0 must be from 1 to 16")]
     [InlineData("{\"lambda\": [1], \"base\": {\"model\": \"/models/x\"}}", "is not under an allowed model root")]

@@ -102,6 +102,71 @@ public sealed class GeeGradientTests : IDisposable
         Assert.Contains(twoPass, g => g.Key.Contains("lora_A") && !otherMasks[g.Key].allclose(g.Value, rtol: 1e-3, atol: 1e-6));
     }
 
+    [Theory]
+    [InlineData(false)] // full fine-tuning: π_ref is a frozen copy of the starting weights
+    [InlineData(true)]  // LoRA: π_ref is the model with its adapters off
+    public void TwoPassWithAKlAnchorAccumulatesTheGradientOfTheWholeBatchLoss(bool lora)
+    {
+        var (anchored, reference) = AnchoredAwayFromStart(lora);
+        using var _ = reference;
+        var result = new GeeGradient(sampler, anchored, gee, new LambdaAnnealer(gee), reference).Accumulate(lm, microBatches, step: 1);
+        var twoPass = TakeGradients();
+
+        // Reference: one graph, L + β · Σ KL over every generated token of the step / their number.
+        var rollouts = sampler.SampleStep(lm, microBatches, step: 1);
+        var scores = rollouts.Select(r => r.Score(lm, options.Tau, reference)).ToList();
+        var (geeLoss, metrics) = new GroupEntropyEqualizationLoss(gee).Forward(cat(scores.Select(s => s.Entropies).ToList()), [.. rollouts.SelectMany(r => r.Groups)], step: 1);
+        var meanKl = cat(scores.Select(s => s.KlSums!).ToList()).sum() / rollouts.Sum(r => r.GeneratedTokens);
+        (geeLoss + 0.5 * meanKl).backward();
+
+        // Float32 sums in another order, relative to the largest gradient; the KL's log p − log q cancels, so its rounding
+        // is coarser than the entropy's (the exactness itself is shown in float64: TwoPassGeeTests).
+        var largest = twoPass.Values.Max(g => g.abs().max().item<float>());
+        AssertClose(TakeGradients(), twoPass, atol: 1e-5 * largest);
+        Assert.True(result.Gee.Kl > 1e-3, $"KL {result.Gee.Kl} of a moved model");
+        Assert.Equal(meanKl.item<float>(), result.Gee.Kl!.Value, 1e-6 * result.Gee.Kl!.Value); // float32 sums in another order
+        Assert.Equal(metrics.Loss + 0.5 * result.Gee.Kl!.Value, result.Gee.Loss, 1e-5);
+    }
+
+    /// <summary>KL-anchored options (β = 0.5), their reference, and the model moved (seeded) away from its start, so that
+    /// the KL and its gradient are not zero.</summary>
+    (TrainOptions Options, ReferencePolicy Reference) AnchoredAwayFromStart(bool lora, GroupStatsMode groupStats = GroupStatsMode.Batch)
+    {
+        var anchored = options with { KlCoef = 0.5, GroupStats = groupStats, Lora = lora ? new Modeling.Lora.LoraOptions(rank: 4, alpha: 8) : null };
+        var reference = ReferencePolicy.For(anchored)!;
+        using var generator = new TorchSharp.torch.Generator(3);
+        using var noGrad = no_grad();
+        if (lora)
+        {
+            Modeling.Lora.LoraAdapter.Apply(lm, anchored.Lora!, seed: 15);
+            foreach (var (_, projection) in Modeling.Lora.LoraAdapter.Branches(lm)) projection.Lora!.lora_B.weight.normal_(0, 0.05, generator);
+        }
+        else foreach (var p in lm.parameters()) p.add_(randn(p.shape, generator: generator).mul_(0.02));
+        return (anchored, reference);
+    }
+
+    [Fact]
+    public void MicroModeAnchorsEachMicroBatchOverItsOwnTokens()
+    {
+        var (anchored, reference) = AnchoredAwayFromStart(lora: false, GroupStatsMode.Micro);
+        using var _ = reference;
+        var result = new GeeGradient(sampler, anchored, gee, new LambdaAnnealer(gee), reference).Accumulate(lm, microBatches, step: 1);
+        var accumulated = TakeGradients();
+
+        var kls = new List<double>();
+        var loss = sampler.SampleStep(lm, microBatches, step: 1).Select(rollout =>
+        {
+            var (h, klSums) = rollout.Score(lm, options.Tau, reference);
+            var meanKl = klSums!.sum() / rollout.GeneratedTokens;
+            kls.Add(meanKl.item<float>());
+            return new GroupEntropyEqualizationLoss(gee).Forward(h, rollout.Groups, step: 1).Loss + 0.5 * meanKl;
+        }).Aggregate((a, b) => a + b) / 2;
+        loss.backward();
+
+        AssertClose(TakeGradients(), accumulated);
+        Assert.Equal(kls.Average(), result.Gee.Kl!.Value, 1e-6 * kls.Average());
+    }
+
     [Fact]
     public void MicroModeAveragesEachMicroBatchsOwnLoss()
     {

@@ -12,18 +12,21 @@ public sealed class GeeTrainerTests : IDisposable
 
     public void Dispose() => run.Dispose();
 
+    // With a KL anchor: the resumed run must anchor to the starting model, not to the checkpoint it resumes from.
+    TrainOptions Anchored(string outName) => run.Options(outName) with { KlCoef = 0.1 };
+
     [Fact]
     public void TwoStepsThenResumeThenTwoStepsIsBitIdenticalToFourSteps()
     {
-        using (var straight = GeeTrainer.Create(run.Options("straight"))) straight.Run();
+        using (var straight = GeeTrainer.Create(Anchored("straight"))) straight.Run();
 
-        using (var first = GeeTrainer.Create(run.Options("split") with { SaveSteps = 2 }))
+        using (var first = GeeTrainer.Create(Anchored("split") with { SaveSteps = 2 }))
         {
             first.RunStep();
             first.RunStep();
             first.RunStep(); // after checkpoint-2: "interrupted" here, its line must not survive the resume
         }
-        using (var second = GeeTrainer.Create(run.Options("split") with { Resume = "latest" }))
+        using (var second = GeeTrainer.Create(Anchored("split") with { Resume = "latest" }))
         {
             Assert.Equal(2, second.Step);
             second.Run();
@@ -42,6 +45,9 @@ public sealed class GeeTrainerTests : IDisposable
         var splitLines = File.ReadAllLines(Path.Combine(run.Out("split"), GeeTrainer.MetricsFile));
         Assert.Equal(4, straightLines.Length);
         Assert.Equal(straightLines.Select(Loss), splitLines.Select(Loss));
+        Assert.Equal(straightLines.Select(Kl), splitLines.Select(Kl));
+        Assert.Equal(0.0, Kl(straightLines[0])); // step 1 samples from the starting model itself
+        Assert.True(Kl(straightLines[3]) > 0);
     }
 
     [Fact]
@@ -76,6 +82,7 @@ public sealed class GeeTrainerTests : IDisposable
     }
 
     static double Loss(string jsonLine) => JsonDocument.Parse(jsonLine).RootElement.GetProperty("loss").GetDouble();
+    static double Kl(string jsonLine) => JsonDocument.Parse(jsonLine).RootElement.GetProperty("kl").GetDouble();
 
     [Fact]
     public void WritesMetricsCheckpointsAndAFinalModelThatLoads()

@@ -74,13 +74,15 @@ public sealed class LoraTrainingTests : IDisposable
     }
 
     [Fact]
-    public void LoraResumeWithDropoutIsBitIdenticalToAnUninterruptedRun()
+    public void LoraResumeWithDropoutAndAKlAnchorIsBitIdenticalToAnUninterruptedRun()
     {
+        // The anchor's reference passes (adapters off) draw no dropout masks, so both passes still draw the same ones.
         var withDropout = new LoraOptions(rank: 4, alpha: 8, dropout: 0.2);
-        using (var straight = GeeTrainer.Create(LoraOptions("straight") with { Lora = withDropout, MaxSteps = 3, SaveSteps = 1 })) straight.Run();
-        using (var first = GeeTrainer.Create(LoraOptions("split") with { Lora = withDropout, MaxSteps = 1, SaveSteps = 1 })) first.Run();
-        using (var second = GeeTrainer.Create(LoraOptions("split") with { Lora = withDropout, MaxSteps = 3, SaveSteps = 1, Resume = "latest" })) second.Run();
-        using (var noDropout = GeeTrainer.Create(LoraOptions("no-dropout") with { MaxSteps = 3, SaveSteps = 1 })) noDropout.Run();
+        TrainOptions Anchored(string outName) => LoraOptions(outName) with { KlCoef = 0.1, SaveSteps = 1 };
+        using (var straight = GeeTrainer.Create(Anchored("straight") with { Lora = withDropout, MaxSteps = 3 })) straight.Run();
+        using (var first = GeeTrainer.Create(Anchored("split") with { Lora = withDropout, MaxSteps = 1 })) first.Run();
+        using (var second = GeeTrainer.Create(Anchored("split") with { Lora = withDropout, MaxSteps = 3, Resume = "latest" })) second.Run();
+        using (var noDropout = GeeTrainer.Create(Anchored("no-dropout") with { MaxSteps = 3 })) noDropout.Run();
 
         using var a = CausalLM.FromPretrained(TrainingRun.ModelPath);
         using var b = CausalLM.FromPretrained(TrainingRun.ModelPath);
@@ -92,6 +94,10 @@ public sealed class LoraTrainingTests : IDisposable
             Assert.True(pa.eq(pb).all().item<bool>(), $"{name} differs between the resumed and the uninterrupted run");
         Assert.Contains(a.named_parameters().Zip(c.named_parameters()),
             p => p.First.name.Contains("lora_A") && !p.First.parameter.eq(p.Second.parameter).all().item<bool>());
+        var kl = File.ReadAllLines(Path.Combine(run.Out("straight"), GeeTrainer.MetricsFile))
+            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("kl").GetDouble()).ToList();
+        Assert.Equal(0.0, kl[0]); // B = 0 at step 1: the adapted model is its base
+        Assert.True(kl[2] > 0);
     }
 
     [Fact]

@@ -50,6 +50,20 @@ public class MemoryPlanTests
     }
 
     [Fact]
+    public void AKlAnchorAddsAFrozenCopyOfTheWeightsOnlyForFullFineTuning()
+    {
+        var config = Config("qwen2.5-math-7b-config");
+        var bf16 = Options with { Dtype = "bfloat16" };
+        var anchored = MemoryPlan.Estimate(config, bf16 with { KlCoef = 0.1 }, bytesPerValue: 2);
+        var lora = MemoryPlan.Estimate(config, bf16 with { KlCoef = 0.1, Lora = new LoraOptions(16, 32, 0, null) }, bytesPerValue: 2);
+
+        Assert.Equal(0, MemoryPlan.Estimate(config, bf16, bytesPerValue: 2).ReferenceWeights);
+        Assert.Equal(2 * 7_615_616_512L, anchored.ReferenceWeights); // the starting weights again, in bfloat16
+        Assert.Equal(0, lora.ReferenceWeights);                      // adapters switched off instead
+        Assert.Contains("reference        15.2 GB", anchored.Describe());
+    }
+
+    [Fact]
     public void GradientCheckpointingKeepsFewerActivations()
     {
         var config = Config("qwen2.5-math-7b-config");

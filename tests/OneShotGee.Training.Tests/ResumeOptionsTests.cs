@@ -61,13 +61,13 @@ public sealed class ResumeOptionsTests : IDisposable
         var error = ResumeRefused(OneStep() with
         {
             Tau = 0.7, LearningRate = 2e-3, GroupStats = GroupStatsMode.Micro, Penalty = Core.Gee.GeePenalty.L1,
-            MaxNewTokens = 6, SamplingTemperature = 0.9, Seed = 16, ChatTemplate = "none",
+            MaxNewTokens = 6, SamplingTemperature = 0.9, Seed = 16, ChatTemplate = "none", KlCoef = 0.1,
         });
 
         foreach (var expected in new[]
         {
             "tau 0.5 → 0.7", "lr 0.001 → 0.002", "group-stats batch → micro", "penalty l2 → l1", "max-new-tokens 8 → 6",
-            "temperature 0.5 → 0.9", "seed 15 → 16", "chat-template auto → none",
+            "temperature 0.5 → 0.9", "seed 15 → 16", "chat-template auto → none", "kl-coef 0 → 0.1",
         })
             Assert.Contains(expected, error.Message);
     }

@@ -12,7 +12,7 @@ public sealed class TrainOptionsTests
     {
         Assert.Equal((64, 2), (Valid.EffectiveBatch, Valid.MicroBatch));
         Assert.Equal((0.5, 0.95, 1.15, 512), (Valid.SamplingTemperature, Valid.TopP, Valid.RepetitionPenalty, Valid.MaxNewTokens));
-        Assert.Equal((0.5, 3.0), (Valid.Tau, Valid.Lambda));
+        Assert.Equal((0.5, 3.0, 0.0), (Valid.Tau, Valid.Lambda, Valid.KlCoef));
         Assert.Equal(GroupStatsMode.Batch, Valid.GroupStats);
         Assert.Equal((2e-5, 0.9, 0.999, 1e-8, 0.01, 1.0), (Valid.LearningRate, Valid.Beta1, Valid.Beta2, Valid.Epsilon, Valid.WeightDecay, Valid.MaxGradNorm));
         Assert.Equal((50, 15, 10), (Valid.MaxSteps, Valid.Seed, Valid.SaveSteps));
@@ -24,6 +24,9 @@ public sealed class TrainOptionsTests
         { Valid with { MicroBatch = -2 }, "--micro-batch" },
         { Valid with { EffectiveBatch = 6, MicroBatch = 4 }, "--micro-batch 4 must divide --effective-batch 6" },
         { Valid with { Lambda = -0.5 }, "--lambda" },
+        { Valid with { KlCoef = -0.1 }, "--kl-coef" },
+        { Valid with { KlCoef = double.NaN }, "--kl-coef" },
+        { Valid with { KlCoef = double.PositiveInfinity }, "--kl-coef" },
         { Valid with { Tau = 0 }, "--tau" },
         { Valid with { LearningRate = 0 }, "--lr" },
         { Valid with { MaxNewTokens = 0 }, "--max-new-tokens" },

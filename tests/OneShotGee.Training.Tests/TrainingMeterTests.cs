@@ -86,4 +86,43 @@ public sealed class TrainingMeterTests
         var line = new TrainStepMetrics(gee, 2.5, 2e-5, 100, 1, 0.5, 4, 1).ToString();
         Assert.StartsWith("Step 3 | loss=1.5000 | gap=0.4000 | H[male]=1.4000 | H[female]=1.0000 | λ=3.000", line);
     }
+
+    [Fact]
+    public void WithAKlAnchorTheLossGainsBetaTimesKlAndTheKlIsReportedEverywhere()
+    {
+        var gee = new GeeStepMetrics(3, 1.5, 1.2, 0.3, 1.2, new Dictionary<string, double> { ["male"] = 1.4, ["female"] = 1.0 }, 0.4, 3, [])
+            .WithKlAnchor(coefficient: 0.1, kl: 0.625);
+        var metrics = new TrainStepMetrics(gee, 2.5, 2e-5, 100, 1, 0.5, 4, 1);
+        var seen = new List<(string Name, double Value, string? Group)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == GeeTelemetry.Name) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(seen, instrument.Name, value, tags));
+        listener.Start();
+
+        TrainingMeter.Record(metrics);
+
+        Assert.Equal(1.5625, gee.Loss, 12); // 1.2 + 0.3 + 0.1·0.625
+        Assert.StartsWith("Step 3 | loss=1.5625 | gap=0.4000 | H[male]=1.4000 | H[female]=1.0000 | KL=0.6250 | λ=3.000", metrics.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(metrics.ToJsonLine());
+        Assert.Equal(0.625, json.RootElement.GetProperty("kl").GetDouble());
+        Assert.Equal(0.0625, json.RootElement.GetProperty("loss_kl").GetDouble(), 12);
+        lock (seen)
+        {
+            Assert.Contains(("oneshotgee.train.kl", 0.625, null), seen);
+            Assert.Contains(("oneshotgee.train.loss", 1.5625, null), seen);
+        }
+    }
+
+    [Fact]
+    public void WithoutAKlAnchorNoKlIsWritten()
+    {
+        var gee = new GeeStepMetrics(1, 1, 1, 0, 1, new Dictionary<string, double> { ["male"] = 1, ["female"] = 1 }, 0, 0, []);
+        var metrics = new TrainStepMetrics(gee, 1, 1e-5, 10, 0, 0, 1, 1);
+        using var json = System.Text.Json.JsonDocument.Parse(metrics.ToJsonLine());
+        Assert.False(json.RootElement.TryGetProperty("kl", out _));
+        Assert.DoesNotContain("KL=", metrics.ToString());
+    }
 }

@@ -13,7 +13,7 @@ namespace OneShotGee.Orchestrator.Sweeps;
 
 /// <summary>
 /// <c>POST /sweeps</c>: a base run config and the axes to sweep. Every combination of the given <c>lambda</c>,
-/// <c>penalty</c> (l1, l2) and <c>seed</c> values is one child run: the base config with the point's values in its
+/// <c>kl_coef</c>, <c>penalty</c> (l1, l2) and <c>seed</c> values is one child run: the base config with the point's values in its
 /// <c>train</c> section and a single variant named after the point (the base's variants are replaced).
 /// </summary>
 public sealed record SweepRequest
@@ -23,6 +23,7 @@ public sealed record SweepRequest
     public string? SweepId { get; init; }
     public RunConfig Base { get; init; } = new();
     public IReadOnlyList<double> Lambda { get; init; } = [];
+    public IReadOnlyList<double> KlCoef { get; init; } = [];
     public IReadOnlyList<string> Penalty { get; init; } = [];
     public IReadOnlyList<int> Seed { get; init; } = [];
     public int MaxParallel { get; init; } = 2;
@@ -39,10 +40,11 @@ public sealed record SweepRequest
             throw new InvalidInputException($"sweep_id '{sweepId}' is too long: at most {RunRecord.MaxRunIdLength - 3} characters");
         if (MaxParallel is < 1 or > MaxParallelLimit)
             throw new InvalidInputException($"max_parallel {MaxParallel} must be from 1 to {MaxParallelLimit}");
-        if (Lambda.Count + Penalty.Count + Seed.Count == 0)
-            throw new InvalidInputException("a sweep needs at least one of 'lambda', 'penalty' and 'seed' with values");
+        if (Lambda.Count + KlCoef.Count + Penalty.Count + Seed.Count == 0)
+            throw new InvalidInputException("a sweep needs at least one of 'lambda', 'kl_coef', 'penalty' and 'seed' with values");
         IEnumerable<Point> points = [[]];
         points = Extend(points, "lambda", Lambda.Select(l => JsonValue.Create(l)));
+        points = Extend(points, "kl_coef", KlCoef.Select(b => JsonValue.Create(b)));
         points = Extend(points, "penalty", Penalty.Select(p => JsonValue.Create(p)));
         points = Extend(points, "seed", Seed.Select(s => JsonValue.Create(s)));
         var expanded = points.ToList();

@@ -14,10 +14,14 @@ public static class DemoCommand
             DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "demo")),
         };
         var cacheDir = new Option<DirectoryInfo?>("--cache-dir") { Description = "Where the demo model is cached (default ~/.cache/oneshotgee)." };
+        var klCoef = new Option<double>("--kl-coef")
+        {
+            Description = "β of the GEE variant's KL anchor to the demo model (0: none; see train --kl-coef).",
+        };
         var command = new Command("demo",
             "Build the demo model (planted gender entropy gap), then prepare → evaluate → train EM and GEE → evaluate → report.")
         {
-            output, cacheDir,
+            output, cacheDir, klCoef,
         };
         command.SetAction((parse, cancel) => console.RunAsync(() =>
         {
@@ -25,7 +29,7 @@ public static class DemoCommand
             TorchSharp.torch.set_num_threads(1);
             var runDirectory = parse.GetValue(output)!.FullName;
             var report = console.WithProgress("Demo", progress =>
-                DemoRun.Execute(runDirectory, parse.GetValue(cacheDir)?.FullName, progress, cancel));
+                DemoRun.Execute(runDirectory, parse.GetValue(cacheDir)?.FullName, progress, cancel, parse.GetValue(klCoef)));
             RunSummaryTable.Write(console.Output, RunSummary.From(report), RunSummary.Subsets(report));
             console.Output.WriteLine($"report -> {Path.Combine(runDirectory, "report", "report.md")}");
             return Task.CompletedTask;

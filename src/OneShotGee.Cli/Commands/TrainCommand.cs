@@ -53,6 +53,9 @@ public static class TrainCommand
             Description = "sample: the EM term is the mean of per-response entropies (ours); token: the mean over all generated tokens, as One-shot EM.",
             DefaultValueFactory = _ => Defaults.EmWeighting,
         };
+        var klCoef = Default("--kl-coef",
+            "Weight β of the KL anchor: β · mean KL(π_θ ‖ π_ref) per generated token to the starting model, at τ (0: none; "
+            + "full fine-tuning then holds a frozen copy of the weights, LoRA switches its adapters off).", Defaults.KlCoef);
         var penaltyOnly = new Option<bool>("--penalty-only") { Description = "Drop the H̄ term; keep only λ·penalty." };
         var autoAnneal = new Option<bool>("--auto-anneal") { Description = "Scale λ by gap_t / gap_0 each step." };
         var groupStats = new Option<GroupStatsMode>("--group-stats")
@@ -92,7 +95,7 @@ public static class TrainCommand
         var command = new Command("train", "Fine-tune a model with One-shot GEE: sample, entropy, GEE loss, AdamW.")
         {
             model, data, output, effectiveBatch, microBatch, generationBatchSize, temperature, topP, repetitionPenalty, maxNewTokens, tau, lambda,
-            l1, l2Convention, emWeighting, penaltyOnly, autoAnneal, groupStats, lr, weightDecay, maxGradNorm, maxSteps, seed, saveSteps, saveTotalLimit, chatTemplate,
+            l1, l2Convention, emWeighting, klCoef, penaltyOnly, autoAnneal, groupStats, lr, weightDecay, maxGradNorm, maxSteps, seed, saveSteps, saveTotalLimit, chatTemplate,
             device, dtype, loraRank, loraAlpha, loraDropout, loraTargets, merge, mergeDtype, gradientCheckpointing, resume, plan, memoryBudget,
         };
         command.SetAction((parse, cancel) => console.RunAsync(() =>
@@ -114,6 +117,7 @@ public static class TrainCommand
                 Penalty = Penalty(parse.GetValue(l1), parse.GetValue(l2Convention)!),
                 PenaltyOnly = parse.GetValue(penaltyOnly),
                 EmWeighting = parse.GetValue(emWeighting),
+                KlCoef = parse.GetValue(klCoef),
                 AutoAnneal = parse.GetValue(autoAnneal),
                 GroupStats = parse.GetValue(groupStats),
                 LearningRate = parse.GetValue(lr),

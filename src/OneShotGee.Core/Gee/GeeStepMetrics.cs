@@ -1,6 +1,6 @@
 namespace OneShotGee.Core.Gee;
 
-/// <summary>What one GEE step measured; <see cref="Loss"/> = <see cref="LossEm"/> + <see cref="LossBias"/>.</summary>
+/// <summary>What one GEE step measured; <see cref="Loss"/> = <see cref="LossEm"/> + <see cref="LossBias"/> + <see cref="LossKl"/>.</summary>
 /// <param name="LossEm">The H̄ term as it enters the loss: H̄, or 0 when <see cref="GeeOptions.PenaltyOnly"/>.</param>
 /// <param name="LossBias">λ·Σ_g φ(H_g − H̄) over the groups present in the batch.</param>
 /// <param name="MeanEntropy">H̄, the mean sample entropy of the batch (reported even when PenaltyOnly).</param>
@@ -18,6 +18,16 @@ public sealed record GeeStepMetrics(
     double Lambda,
     IReadOnlyList<string> MissingGroups)
 {
+    /// <summary>Mean KL(π_θ ‖ π_ref) per generated token (<see cref="ReferenceKl"/>); null when the run has no KL anchor.</summary>
+    public double? Kl { get; init; }
+
+    /// <summary>β·<see cref="Kl"/> as it enters the loss (0 without an anchor).</summary>
+    public double LossKl { get; init; }
+
+    /// <summary>These metrics with the KL anchor's term β·kl added to the loss.</summary>
+    public GeeStepMetrics WithKlAnchor(double coefficient, double kl) =>
+        this with { Kl = kl, LossKl = coefficient * kl, Loss = LossEm + LossBias + coefficient * kl };
+
     /// <param name="emTerm">The entropy-minimisation term when it is not H̄ (token weighting).</param>
     public static GeeStepMetrics Create(int step, GroupEntropyStatistics stats, double lambda, GeeOptions options, double? emTerm = null)
     {
@@ -33,7 +43,7 @@ public sealed record GeeStepMetrics(
     {
         if (!double.IsFinite(Loss) || !double.IsFinite(Lambda))
             throw new InvalidInputException(
-                $"GEE loss is not finite at step {Step}: loss={Loss}, H_bar={MeanEntropy}, lambda={Lambda}, " +
+                $"GEE loss is not finite at step {Step}: loss={Loss}, H_bar={MeanEntropy}, lambda={Lambda}, kl={Kl?.ToString() ?? "none"}, " +
                 $"H_g=[{string.Join(", ", GroupEntropies.Select(kv => $"{kv.Key}={kv.Value}"))}].");
         return this;
     }

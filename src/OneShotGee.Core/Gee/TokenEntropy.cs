@@ -13,14 +13,22 @@ public static class TokenEntropy
     /// </summary>
     public static Tensor Compute(Tensor logits, double temperature)
     {
+        using var scope = NewDisposeScope();
+        var logProbs = TemperedLogProbs(logits, temperature);
+        return (-(logProbs.exp() * logProbs).sum(-1)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>log softmax(logits / τ) over the vocabulary of logits [batch, seq, vocab], half precision upcast to float32:
+    /// the distributions every GEE term (entropy, the KL anchor) is taken of.</summary>
+    public static Tensor TemperedLogProbs(Tensor logits, double temperature)
+    {
         if (logits.dim() != 3)
             throw new InvalidInputException($"Tensor logits must be [batch, seq, vocab], got [{string.Join(", ", logits.shape)}].");
         if (!double.IsFinite(temperature) || temperature <= 0)
             throw new InvalidInputException($"GEE option Temperature must be a finite number > 0, got {temperature}.");
         using var scope = NewDisposeScope();
         var scaled = (logits.dtype is ScalarType.Float16 or ScalarType.BFloat16 ? logits.to_type(ScalarType.Float32) : logits) / temperature;
-        var logProbs = scaled.log_softmax(-1);
-        return (-(logProbs.exp() * logProbs).sum(-1)).MoveToOuterDisposeScope();
+        return scaled.log_softmax(-1).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -37,9 +37,10 @@ public sealed class FusedProjection : IDisposable
         var y = trained
             ? nn.functional.linear(x, cat([.. Parts.Select(p => (Tensor)p.weight)]), bias is null ? null : cat([.. Parts.Select(p => (Tensor)p.bias!)]))
             : nn.functional.linear(x, weight, bias);
-        if (Parts.All(p => p.Lora is null)) return y.MoveToOuterDisposeScope();
+        if (Parts.All(p => p.Lora is not { Enabled: true })) return y.MoveToOuterDisposeScope();
         var outputs = y.split(sizes, -1);
-        return cat([.. Parts.Select((p, i) => p.Lora is null ? outputs[i] : p.Lora.AddTo(outputs[i], x, p.training))], -1).MoveToOuterDisposeScope();
+        return cat([.. Parts.Select((p, i) => p.Lora is { Enabled: true } lora ? lora.AddTo(outputs[i], x, p.training) : outputs[i])], -1)
+            .MoveToOuterDisposeScope();
     }
 
     /// <summary>Frees the buffer; the parts are the owning module's children and are disposed with it.</summary>

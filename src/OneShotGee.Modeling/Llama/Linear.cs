@@ -31,7 +31,7 @@ public sealed class Linear : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         var y = nn.functional.linear(x, weight, bias);
-        return Lora is null ? y : Lora.AddTo(y, x, training);
+        return Lora is { Enabled: true } ? Lora.AddTo(y, x, training) : y;
     }
 
     /// <summary>Attaches a LoRA branch, or detaches it with null; A and B become this module's <c>lora_A</c> / <c>lora_B</c> children.</summary>

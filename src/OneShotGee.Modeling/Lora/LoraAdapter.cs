@@ -86,6 +86,26 @@ public static class LoraAdapter
     /// <summary>Whether a forward in training mode would draw dropout masks (an adapter with dropout &gt; 0).</summary>
     public static bool HasDropout(CausalLM lm) => Branches(lm).Any(b => b.Projection.Lora!.Options.Dropout > 0);
 
+    /// <summary>
+    /// Switches every adapter off until the returned scope is disposed, so the model computes its base model (PEFT's
+    /// <c>disable_adapter()</c>): the KL anchor's reference policy without a second copy of the weights. Adapters off
+    /// draw no dropout masks, so a seeded forward pass after the scope draws what it would have without it.
+    /// </summary>
+    public static IDisposable Disable(CausalLM lm)
+    {
+        var branches = Branches(lm).Select(b => b.Projection.Lora!).Where(l => l.Enabled).ToList();
+        foreach (var branch in branches) branch.Enabled = false;
+        return new Reenable(branches);
+    }
+
+    sealed class Reenable(IReadOnlyList<LoraBranch> branches) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var branch in branches) branch.Enabled = true;
+        }
+    }
+
     /// <summary>The projections that carry an adapter, by module name (e.g. <c>model.layers.0.self_attn.q_proj</c>).</summary>
     public static IReadOnlyList<(string Name, Linear Projection)> Branches(CausalLM lm) =>
         [.. lm.named_modules().Where(m => m.module is Linear { Lora: not null }).Select(m => (m.name, (Linear)m.module))];

@@ -13,6 +13,9 @@ public sealed class LoraBranch
     public Linear lora_B { get; }
     public LoraOptions Options { get; }
 
+    /// <summary>False inside <see cref="LoraAdapter.Disable"/>: the projection computes its base output only.</summary>
+    public bool Enabled { get; internal set; } = true;
+
     /// <summary>Where dropout draws its masks (<see cref="LoraAdapter.SeedDropout"/>); null: torch's global generator.</summary>
     internal Generator? DropoutGenerator { get; set; }
 

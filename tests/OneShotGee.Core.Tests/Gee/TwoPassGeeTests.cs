@@ -53,22 +53,30 @@ public class TwoPassGeeTests
     }
 
     [Theory]
-    [InlineData(GeePenalty.SquaredDifference, EmWeighting.Sample)] // the reference code's (H_a − H_b)²
-    [InlineData(GeePenalty.L2, EmWeighting.Token)]                  // One-shot EM's mean over generated tokens
-    public void TwoGroupTwoPassGradientEqualsTheWholeBatchGradient(GeePenalty penalty, EmWeighting emWeighting)
+    [InlineData(GeePenalty.SquaredDifference, EmWeighting.Sample, 0.0)] // the reference code's (H_a − H_b)²
+    [InlineData(GeePenalty.L2, EmWeighting.Token, 0.0)]                  // One-shot EM's mean over generated tokens
+    [InlineData(GeePenalty.L2, EmWeighting.Sample, 0.5)]                 // with the KL anchor β·mean KL per token
+    [InlineData(GeePenalty.SquaredDifference, EmWeighting.Token, 2.0)]
+    public void TwoGroupTwoPassGradientEqualsTheWholeBatchGradient(GeePenalty penalty, EmWeighting emWeighting, double klCoef)
     {
         using var scope = NewDisposeScope();
         var options = Options with { Penalty = penalty, EmWeighting = emWeighting };
         var generator = new Generator(7);
         var x = randn([5, 6, 3], ScalarType.Float64, generator: generator);
         var weight = randn([3, 8], ScalarType.Float64, generator: generator).requires_grad_();
+        var referenceWeight = randn([3, 8], ScalarType.Float64, generator: generator); // π_ref: the same "model" elsewhere
         int[] lengths = [3, 4, 2, 5, 1];
         var mask = GenerationMask.FromSpans([2, 2, 3, 1, 2], lengths, 6);
         string[] groups = ["m", "m", "f", "m", "f"]; // 3 against 2
         (int From, int To)[] microBatches = [(0, 2), (2, 4), (4, 5)];
-        Tensor Entropies(int from, int to) => TokenEntropy.PerSample(x[from..to].matmul(weight), mask[from..to], options.Temperature);
+        Tensor Logits(int from, int to) => x[from..to].matmul(weight);
+        Tensor Kl(int from, int to) => ReferenceKl.Compute(Logits(from, to), x[from..to].matmul(referenceWeight), options.Temperature);
+        Tensor Entropies(int from, int to) => TokenEntropy.PerSample(Logits(from, to), mask[from..to], options.Temperature);
 
-        new GroupEntropyEqualizationLoss(options).Forward(Entropies(0, 5), groups, 0, lengths).Loss.backward();
+        // Whole batch: L + β·Σ_{i,t} KL_it·mask_it / Σ mask, in one graph.
+        var generated = mask.to(ScalarType.Float64);
+        var wholeKl = (Kl(0, 5) * generated).sum() / generated.sum();
+        (new GroupEntropyEqualizationLoss(options).Forward(Entropies(0, 5), groups, 0, lengths).Loss + klCoef * wholeKl).backward();
         var fullBatch = weight.grad!.clone();
         weight.grad!.zero_();
         var entropies = new List<double>();
@@ -77,7 +85,10 @@ public class TwoPassGeeTests
                 entropies.AddRange(Entropies(from, to).data<double>().ToArray());
         var (c, _) = new TwoPassGee(options).Coefficients(entropies, groups, 0, lengths);
         foreach (var (from, to) in microBatches)
-            TwoPassGee.SurrogateLoss(Entropies(from, to), c[from..to]).backward();
+        {
+            var klShare = ReferenceKl.AnchorTerm(ReferenceKl.SumOverGenerated(Kl(from, to), mask[from..to]), klCoef, lengths.Sum());
+            (TwoPassGee.SurrogateLoss(Entropies(from, to), c[from..to]) + klShare).backward();
+        }
 
         FiniteDifferences.AssertClose(fullBatch.data<double>().ToArray(), weight.grad!.data<double>().ToArray(), 1e-9);
     }

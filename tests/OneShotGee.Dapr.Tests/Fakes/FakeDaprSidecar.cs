@@ -21,7 +21,8 @@ namespace OneShotGee.Dapr.Tests.Fakes;
 /// <c>dapr.proto.runtime.v1.Dapr</c> with Dapr.Protos' message types, and only the methods our code calls (InvokeBinding,
 /// GetState, GetBulkState, SaveState, PublishEvent) bound, over <see cref="FakeStorageBinding"/>, <see cref="FakeStateStore"/>
 /// and <see cref="Published"/>; and the workflow client's <c>TaskHubSidecarService</c> (<see cref="FakeWorkflowEngine"/>).
-/// Like daprd it refuses messages above 4 MiB (its default max body size). Every call is recorded with the
+/// Like daprd it refuses messages above 4 MiB (its default max body size), and with a <see cref="FakeResiliency"/> it
+/// retries binding and state calls as that policy tells daprd to. Every call is recorded with the
 /// <c>dapr-api-token</c> metadata it carried. <see cref="CreateClient"/> gives the REAL DaprClient pointed at it.
 /// </summary>
 public sealed class FakeDaprSidecar : IAsyncDisposable
@@ -56,9 +57,10 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
 
     public int Port => new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
 
-    public static async Task<FakeDaprSidecar> StartAsync(IEnumerable<FakeStorageBinding> bindings, IEnumerable<FakeStateStore> states)
+    public static async Task<FakeDaprSidecar> StartAsync(IEnumerable<FakeStorageBinding> bindings, IEnumerable<FakeStateStore> states, FakeResiliency? resiliency = null)
     {
-        var sidecar = new Sidecar(bindings.ToDictionary(b => b.Name), states.ToDictionary(s => s.Name));
+        var sidecar = new Sidecar(bindings.ToDictionary(b => b.Name), states.ToDictionary(s => s.Name), resiliency);
+        resiliency?.Check(sidecar.Bindings.Keys.Concat(sidecar.States.Keys));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
@@ -123,7 +125,7 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
             FakeDaprSidecar.Unary(Service, name, request, response);
     }
 
-    sealed class Sidecar(Dictionary<string, FakeStorageBinding> bindings, Dictionary<string, FakeStateStore> states)
+    sealed class Sidecar(Dictionary<string, FakeStorageBinding> bindings, Dictionary<string, FakeStateStore> states, FakeResiliency? resiliency)
     {
         public Dictionary<string, FakeStorageBinding> Bindings { get; } = bindings;
         public Dictionary<string, FakeStateStore> States { get; } = states;
@@ -135,13 +137,15 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
         public Task<Autogen.InvokeBindingResponse> InvokeBinding(Autogen.InvokeBindingRequest request, ServerCallContext context)
         {
             Record(Calls, context);
-            return Task.FromResult(Find(Bindings, request.Name, "binding").Invoke(request));
+            var binding = Find(Bindings, request.Name, "binding");
+            return Outbound(request.Name, () => binding.Invoke(request));
         }
 
         public Task<Autogen.GetStateResponse> GetState(Autogen.GetStateRequest request, ServerCallContext context)
         {
             Record(Calls, context);
-            return Task.FromResult(Find(States, request.StoreName, "state store").Get(request));
+            var store = Find(States, request.StoreName, "state store");
+            return Outbound(request.StoreName, () => store.Get(request));
         }
 
         public Task<Autogen.GetBulkStateResponse> GetBulkState(Autogen.GetBulkStateRequest request, ServerCallContext context)
@@ -149,20 +153,25 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
             Record(Calls, context);
             var store = Find(States, request.StoreName, "state store");
             BulkReads.Enqueue(request.Keys.Count);
-            var response = new Autogen.GetBulkStateResponse();
-            foreach (var key in request.Keys)
+            return Outbound(request.StoreName, () =>
             {
-                var item = store.Get(new Autogen.GetStateRequest { StoreName = request.StoreName, Key = key });
-                response.Items.Add(new Autogen.BulkStateItem { Key = key, Data = item.Data, Etag = item.Etag });
-            }
-            return Task.FromResult(response);
+                var response = new Autogen.GetBulkStateResponse();
+                foreach (var key in request.Keys)
+                {
+                    var item = store.Get(new Autogen.GetStateRequest { StoreName = request.StoreName, Key = key });
+                    response.Items.Add(new Autogen.BulkStateItem { Key = key, Data = item.Data, Etag = item.Etag });
+                }
+                return response;
+            });
         }
 
         public Task<Empty> SaveState(Autogen.SaveStateRequest request, ServerCallContext context)
         {
             Record(Calls, context);
-            Find(States, request.StoreName, "state store").Save(request);
-            return Task.FromResult(new Empty());
+            var store = Find(States, request.StoreName, "state store");
+            // A refused ETag (Aborted: mismatch, InvalidArgument: not a number) is permanent (FakeResiliency, bulk.go).
+            return Outbound(request.StoreName, () => { store.Save(request); return new Empty(); },
+                e => e.StatusCode is StatusCode.Aborted or StatusCode.InvalidArgument);
         }
 
         public Task<Empty> PublishEvent(Autogen.PublishEventRequest request, ServerCallContext context)
@@ -171,6 +180,9 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
             Published.Enqueue(request);
             return Task.FromResult(new Empty());
         }
+
+        Task<T> Outbound<T>(string component, Func<T> operation, Func<RpcException, bool>? isPermanent = null) =>
+            resiliency?.RunOutboundAsync(component, operation, isPermanent) ?? Task.FromResult(operation());
 
         static T Find<T>(Dictionary<string, T> components, string name, string kind) =>
             components.TryGetValue(name, out var component)

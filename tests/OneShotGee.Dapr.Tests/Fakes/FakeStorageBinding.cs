@@ -28,6 +28,13 @@ public sealed class FakeStorageBinding(string name, StorageBindingType type, str
     /// <summary>After this many successful creates every further create fails, as if the sidecar went away mid-upload.</summary>
     public int? FailCreatesAfter { get; set; }
 
+    /// <summary>
+    /// The next this-many calls fail as a store that dropped the connection would; daprd answers any binding error with
+    /// Internal and "error invoking output binding NAME: ..." (dapr pkg/api/grpc/grpc.go InvokeBinding,
+    /// messages.ErrInvokeOutputBinding).
+    /// </summary>
+    public int FailNextCalls { get; set; }
+
     /// <summary>How many paths localstorage listings have answered in all, to check that lookups list narrowly.</summary>
     public int ListedPaths { get; private set; }
 
@@ -52,6 +59,11 @@ public sealed class FakeStorageBinding(string name, StorageBindingType type, str
         lock (_gate)
         {
             MetadataKeysSeen.UnionWith(request.Metadata.Keys);
+            if (FailNextCalls > 0)
+            {
+                FailNextCalls--;
+                throw new RpcException(new Status(StatusCode.Internal, $"error invoking output binding {Name}: read tcp: connection reset by peer"));
+            }
             var key = request.Metadata.TryGetValue(KeyMetadata, out var k) ? k : "";
             return request.Operation switch
             {

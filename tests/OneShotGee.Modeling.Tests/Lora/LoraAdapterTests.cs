@@ -27,6 +27,28 @@ public sealed class LoraAdapterTests
     }
 
     [Fact]
+    public void Disable_computes_the_base_model_until_its_scope_ends()
+    {
+        using var lm = CausalLM.CreateRandom(TinyModels.Qwen2(), seed: 1);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (ids, mask) = LoraFixtures.Batch();
+        var baseLogits = lm.call(ids, mask, null);
+        LoraAdapter.Apply(lm, new LoraOptions(rank: 4, alpha: 8, dropout: 0.5), seed: 5);
+        LoraFixtures.PerturbB(lm, seed: 6);
+        lm.train(); // dropout on: disabled adapters must not apply it either
+        LoraAdapter.SeedDropout(lm, 3);
+        var adapted = lm.call(ids, mask, null);
+
+        LoraAdapter.SeedDropout(lm, 3);
+        using (LoraAdapter.Disable(lm)) Assert.True(LoraFixtures.Same(lm.call(ids, mask, null), baseLogits));
+
+        Assert.False(adapted.allclose(baseLogits, rtol: 1e-3, atol: 1e-3));
+        // On again, with the masks of the same seed: the pass with adapters off drew none.
+        Assert.True(LoraFixtures.Same(lm.call(ids, mask, null), adapted));
+    }
+
+    [Fact]
     public void A_is_kaiming_uniform_and_B_zero_in_float32_over_a_bfloat16_base()
     {
         using var lm = CausalLM.CreateRandom(TinyModels.Llama() with { HiddenSize = 64, IntermediateSize = 96, HeadDim = 16 }, seed: 1, ScalarType.BFloat16);

@@ -77,6 +77,28 @@ public sealed class GeeRunTests : IDisposable
     }
 
     [Fact]
+    public void AVariantsKlCoefAnchorsItsTrainingAndItsKlIsRecorded()
+    {
+        var runDir = Path.Combine(_dir, "run");
+        var anchored = TinyRun() with { Variants = [new JsonObject { ["name"] = "gee", ["kl_coef"] = 0.1 }] };
+
+        GeeRun.Execute(anchored, runDir, resume: false);
+
+        // One step: sampled from the starting model itself, so its KL to the reference is 0.
+        Assert.Equal(0.0, RunManifest.TryLoad(runDir)!.Step("train-gee")!.Metrics!["kl"]);
+    }
+
+    [Fact]
+    public void TheDemoGivesItsKlCoefToTheGeeVariantOnly()
+    {
+        var variants = DemoRun.Config(heldOutDocuments: "documents.txt", klCoef: 0.2).NamedVariants();
+
+        Assert.Equal(0.2, variants.Single(v => v.Name == "gee").Train["kl_coef"]!.GetValue<double>());
+        Assert.False(variants.Single(v => v.Name == "em").Train.ContainsKey("kl_coef"));
+        Assert.All(DemoRun.Config("documents.txt").NamedVariants(), v => Assert.False(v.Train.ContainsKey("kl_coef")));
+    }
+
+    [Fact]
     public void AnEvaluationLimitDrawsTheSameHeldOutPairsForEveryModelAndIsRecorded()
     {
         var tiny = TinyRun();
@@ -118,6 +140,7 @@ public sealed class GeeRunTests : IDisposable
 
     [Theory]
     [InlineData("""{"name": "gee", "lambda": -1}""", "--lambda")]
+    [InlineData("""{"name": "gee", "kl_coef": -0.1}""", "--kl-coef must be a finite number >= 0")]
     [InlineData("""{"name": "../escape"}""", "artifact name")]
     [InlineData("""{"name": "baseline"}""", "reserved")]
     [InlineData("""{"name": "lora", "lora": {"rank": 4, "alpha": 8}}""", "merge")]

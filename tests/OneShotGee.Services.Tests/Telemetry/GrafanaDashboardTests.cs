@@ -41,7 +41,7 @@ public sealed class GrafanaDashboardTests(MetricsScrape scrape)
         var used = Queries(Dashboard()).SelectMany(q => PromQlMetricNames.Of(q.Expr)).ToHashSet();
         string[] required =
         [
-            "oneshotgee_train_loss", "oneshotgee_train_entropy_gap_nat", "oneshotgee_train_group_entropy_nat", "oneshotgee_train_lambda",
+            "oneshotgee_train_loss", "oneshotgee_train_entropy_gap_nat", "oneshotgee_train_group_entropy_nat", "oneshotgee_train_lambda", "oneshotgee_train_kl_nat",
             "oneshotgee_train_tokens_per_second", "oneshotgee_train_step_duration_seconds_bucket", "oneshotgee_train_peak_memory_bytes",
             "oneshotgee_device_memory_used_bytes", "oneshotgee_device_memory_total_bytes",
             "oneshotgee_runs_total", "oneshotgee_runs_in_status", "oneshotgee_eval_metric_value", "oneshotgee_pipeline_step_duration_seconds_count",

@@ -18,7 +18,7 @@ namespace OneShotGee.Services.Tests.Telemetry;
 
 /// <summary>
 /// A service host (AddServiceDefaults + MapDefaultEndpoints on a TestServer) in whose process a short real run goes
-/// through <see cref="PipelineRunner"/> — data prep on 16 synthetic prompts, 2 GEE steps on stories260k (batch 4,
+/// through <see cref="PipelineRunner"/> — data prep on 16 synthetic prompts, 2 GEE steps on stories260k with a KL anchor β = 0.1 (batch 4,
 /// 8 new tokens, a checkpoint at step 2), perplexity of the trained model on 3 texts — while the run recorder moves
 /// two runs through their statuses, and data prep reads a small input file under explicitly pushed run labels;
 /// then <c>/metrics</c> is scraped once for every test of the class. The spans of the run are collected too.
@@ -87,6 +87,7 @@ public sealed class MetricsScrape : IAsyncLifetime
             {
                 ModelPath = "", DataPath = "", OutputPath = "", // the step sets them from its artifacts and folder
                 EffectiveBatch = 4, MicroBatch = 2, MaxNewTokens = 8, MaxSteps = 2, SaveSteps = 2, Device = "cpu", LearningRate = 1e-3,
+                KlCoef = 0.1,
             }),
             new EvaluateModelStep("gee", "model-gee",
                 new EvaluationOptions { Benchmarks = [EvaluationOptions.Perplexity], HeldOutText = heldOut, Device = "cpu" }, heldOut: false),

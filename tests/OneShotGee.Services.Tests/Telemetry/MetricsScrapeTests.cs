@@ -25,8 +25,10 @@ public sealed class MetricsScrapeTests(MetricsScrape scrape)
         double loss = Train("oneshotgee_train_loss"), em = Train("oneshotgee_train_loss_em"), bias = Train("oneshotgee_train_loss_bias");
         double male = Train("oneshotgee_train_group_entropy_nat", ("group", "male")), female = Train("oneshotgee_train_group_entropy_nat", ("group", "female"));
         var lambda = Train("oneshotgee_train_lambda");
+        var kl = Train("oneshotgee_train_kl_nat");
 
-        Assert.Equal(em + bias, loss, Tolerance);                        // L = L_EM + L_bias
+        Assert.Equal(em + bias + 0.1 * kl, loss, Tolerance);             // L = L_EM + L_bias + β·KL, β = 0.1
+        Assert.True(kl > 0);                                              // step 2 samples from a model one step from its start
         Assert.Equal(Train("oneshotgee_train_mean_entropy_nat"), em, Tolerance); // L_EM is the mean token entropy
         Assert.Equal(Math.Abs(male - female), Train("oneshotgee_train_entropy_gap_nat"), 1e-6);
         Assert.Equal(3.0, lambda);                                        // TrainOptions' default lambda, no annealing

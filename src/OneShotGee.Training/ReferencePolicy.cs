@@ -1,0 +1,42 @@
+using OneShotGee.Modeling.Llama;
+using OneShotGee.Modeling.Lora;
+using OneShotGee.Modeling.Runtime;
+using static TorchSharp.torch;
+
+namespace OneShotGee.Training;
+
+/// <summary>
+/// π_ref of the KL anchor (<see cref="TrainOptions.KlCoef"/>): the run's starting model, scored under no_grad. With LoRA
+/// it is the trained model itself with its adapters switched off (<see cref="LoraAdapter.Disable"/>; B = 0 at the
+/// start, so the base is the starting model, and no second copy of the weights is held). For full fine-tuning it is a
+/// frozen copy of the starting weights loaded from --model — on resume too, so the anchor stays the run's start, not
+/// the checkpoint — which costs one more set of weights in the model dtype (<see cref="MemoryPlan.ReferenceWeights"/>).
+/// </summary>
+public sealed class ReferencePolicy : IDisposable
+{
+    readonly CausalLM? frozenCopy;
+
+    ReferencePolicy(CausalLM? frozenCopy) => this.frozenCopy = frozenCopy;
+
+    /// <summary>The run's reference, or null when it has no KL anchor (β = 0).</summary>
+    public static ReferencePolicy? For(TrainOptions options)
+    {
+        if (options.KlCoef == 0) return null;
+        if (options.Lora is not null) return new(null);
+        var lm = CausalLM.FromPretrained(options.ModelPath, ComputeTarget.ParseDtype(options.Dtype ?? "auto"), ComputeTarget.ParseDevice(options.Device));
+        foreach (var p in lm.parameters()) p.requires_grad = false;
+        lm.eval();
+        return new(lm);
+    }
+
+    /// <summary>π_ref's logits [batch, seq, vocab] for the batch <paramref name="lm"/> is scoring (no graph).</summary>
+    public Tensor Logits(CausalLM lm, Tensor ids, Tensor attentionMask)
+    {
+        using var noGrad = no_grad();
+        if (frozenCopy is not null) return frozenCopy.call(ids, attentionMask, null);
+        using var adaptersOff = LoraAdapter.Disable(lm);
+        return lm.call(ids, attentionMask, null);
+    }
+
+    public void Dispose() => frozenCopy?.Dispose();
+}
