@@ -21,7 +21,13 @@ public class TrainingThroughputBenchmarks
     const int Batch = 2, SeqLength = 512, MatmulSize = 1024;
 
     // Computed where the columns are computed: the host process, which runs no GlobalSetup.
-    static readonly Lazy<long> MatmulParameters = new(BenchModel.MatmulParameters);
+    static readonly Dictionary<string, long> MatmulParameters = new()
+    {
+        [BenchModel.Small] = BenchModel.MatmulParameters(BenchModel.Small),
+        [BenchModel.Mid] = BenchModel.MatmulParameters(BenchModel.Mid),
+    };
+
+    [Params(BenchModel.Small, BenchModel.Mid)] public string Model = BenchModel.Small;
 
     CausalLM lm = null!;
     Tensor ids = null!, mask = null!, a = null!, b = null!;
@@ -29,7 +35,7 @@ public class TrainingThroughputBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        lm = BenchModel.Create();
+        lm = BenchModel.Create(Model);
         ids = randint(lm.Config.VocabSize, [Batch, SeqLength], ScalarType.Int64, generator: new Generator(0));
         mask = ones_like(ids);
         a = randn([MatmulSize, MatmulSize], generator: new Generator(1));
@@ -68,7 +74,7 @@ public class TrainingThroughputBenchmarks
 
     static double? Flops(BenchmarkCase c) =>
         c.Descriptor.WorkloadMethod.Name == nameof(Matmul) ? 2.0 * MatmulSize * MatmulSize * MatmulSize
-        : Tokens(c) is { } tokens ? 6.0 * MatmulParameters.Value * tokens : null;
+        : Tokens(c) is { } tokens ? 6.0 * MatmulParameters[(string)c.Parameters[nameof(Model)]] * tokens : null;
 
     sealed class TrainingConfig : ManualConfig
     {

@@ -29,16 +29,9 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
     GradientResult TwoPass(CausalLM lm, IReadOnlyList<IReadOnlyList<PreparedRow>> microBatches, int step)
     {
         var sampling = Stopwatch.StartNew();
-        var rollouts = microBatches.Select((rows, k) => sampler.Sample(lm, rows, step, k)).ToList();
+        var rollouts = sampler.SampleStep(lm, microBatches, step);
         sampling.Stop();
-        var entropies = new List<double>();
-        foreach (var (rollout, k) in rollouts.Select((r, k) => (r, k)))
-        {
-            using var noGrad = no_grad();
-            using var scope = NewDisposeScope();
-            LoraAdapter.SeedDropout(lm, DropoutSeed(options.Seed, step, k));
-            entropies.AddRange(Values(rollout.SampleEntropies(lm, options.Tau)));
-        }
+        var entropies = PassOneEntropies(lm, rollouts, step);
         var groups = rollouts.SelectMany(r => r.Groups).ToList();
         var lambda = annealer.Next(GroupEntropyStatistics.Of(entropies, groups, gee.Groups).EntropyGap);
         var (coefficients, metrics) = new TwoPassGee(gee with { Lambda = lambda, AutoAnneal = false })
@@ -64,21 +57,40 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
         return new(metrics, tokens, sampling.Elapsed.TotalSeconds, entropies);
     }
 
+    /// <summary>
+    /// Pass 1's H_i of every sample. Without dropout the model of pass 2 is the one that sampled, so the sampler's
+    /// entropies (τ applied to the very logits each token was drawn from) are these values up to the float rounding of
+    /// a cached against a whole-sequence forward, and no forward is repeated. With LoRA dropout pass 2 sees masks the
+    /// sampler (eval mode) did not: each micro-batch is recomputed without grad under pass 2's masks.
+    /// </summary>
+    List<double> PassOneEntropies(CausalLM lm, IReadOnlyList<Rollout> rollouts, int step)
+    {
+        if (!(lm.training && LoraAdapter.HasDropout(lm)) && rollouts.All(r => r.SampledEntropies is not null))
+            return [.. rollouts.SelectMany(r => r.SampledEntropies!)];
+        var entropies = new List<double>();
+        foreach (var (rollout, k) in rollouts.Select((r, k) => (r, k)))
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            LoraAdapter.SeedDropout(lm, DropoutSeed(options.Seed, step, k));
+            entropies.AddRange(Values(rollout.SampleEntropies(lm, options.Tau)));
+        }
+        return entropies;
+    }
+
     /// <summary>The seed's approximation: each micro-batch's own GEE loss (with the KL anchor over its own tokens),
     /// divided by the number of micro-batches. The reported H̄, H_g and gap are still those of the whole step's samples;
     /// loss, λ and KL are micro-batch means.</summary>
     GradientResult PerMicroBatch(CausalLM lm, IReadOnlyList<IReadOnlyList<PreparedRow>> microBatches, int step)
     {
-        var sampling = TimeSpan.Zero;
+        var sampling = Stopwatch.StartNew();
+        var rollouts = sampler.SampleStep(lm, microBatches, step);
+        sampling.Stop();
         var parts = new List<GeeStepMetrics>();
         var entropies = new List<double>();
         var groups = new List<string>();
-        var tokens = 0;
-        for (var k = 0; k < microBatches.Count; k++)
+        foreach (var (rollout, k) in rollouts.Select((r, k) => (r, k)))
         {
-            var started = Stopwatch.GetTimestamp();
-            var rollout = sampler.Sample(lm, microBatches[k], step, k);
-            sampling += Stopwatch.GetElapsedTime(started);
             using var scope = NewDisposeScope();
             LoraAdapter.SeedDropout(lm, DropoutSeed(options.Seed, step, k));
             var (h, kl) = rollout.Score(lm, options.Tau, reference);
@@ -92,10 +104,9 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
                 metrics = metrics.WithKlAnchor(options.KlCoef, Values(kl).Sum() / rollout.GeneratedTokens);
             }
             parts.Add(metrics.EnsureFinite());
-            (loss / microBatches.Count).backward();
+            (loss / rollouts.Count).backward();
             entropies.AddRange(values);
             groups.AddRange(rollout.Groups);
-            tokens += rollout.GeneratedTokens;
         }
         var whole = GroupEntropyStatistics.Of(entropies, groups, gee.Groups);
         var combined = new GeeStepMetrics(step, parts.Average(m => m.Loss), parts.Average(m => m.LossEm),
@@ -105,7 +116,7 @@ public sealed class GeeGradient(ResponseSampler sampler, TrainOptions options, G
             Kl = reference is null ? null : parts.Average(m => m.Kl!.Value),
             LossKl = parts.Average(m => m.LossKl),
         };
-        return new(combined, tokens, sampling.TotalSeconds, entropies);
+        return new(combined, rollouts.Sum(r => r.GeneratedTokens), sampling.Elapsed.TotalSeconds, entropies);
     }
 
     /// <summary>

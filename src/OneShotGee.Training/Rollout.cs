@@ -5,13 +5,15 @@ using static TorchSharp.torch;
 namespace OneShotGee.Training;
 
 /// <summary>
-/// One micro-batch's prompts with the responses the model sampled for them. A response always holds at least one
+/// One micro-batch's prompts with the responses the model sampled for them, and each response's H_i as the sampler
+/// saw it (the mean τ-entropy of the logits each token was drawn from, no grad). A response always holds at least one
 /// token: a sequence that stops at once keeps its EOS id, so its entropy is that of the distribution that chose EOS.
 /// </summary>
 public sealed record Rollout(
     IReadOnlyList<IReadOnlyList<int>> Prompts,
     IReadOnlyList<IReadOnlyList<int>> Responses,
-    IReadOnlyList<string> Groups)
+    IReadOnlyList<string> Groups,
+    IReadOnlyList<double>? SampledEntropies = null)
 {
     public int GeneratedTokens => Responses.Sum(r => r.Count);
 
@@ -25,19 +27,22 @@ public sealed record Rollout(
     /// <summary>
     /// H_i and, with a <paramref name="reference"/>, Σ_t KL(π_θ ‖ π_ref) over each response's tokens [micro-batch], at
     /// the same positions and temperature τ (<see cref="ReferenceKl"/>), from one forward pass of each model.
+    /// Sequences are right-aligned, so the logits that produced the responses are among the last (longest response + 1)
+    /// positions: only those go through the trained model's head.
     /// </summary>
     public (Tensor Entropies, Tensor? KlSums) Score(CausalLM lm, double tau, ReferencePolicy? reference)
     {
         using var scope = NewDisposeScope();
         var sequences = Prompts.Select((p, i) => (IReadOnlyList<int>)[.. p, .. Responses[i]]).ToList();
         var (ids, mask) = PaddedBatch.Left(sequences, lm.Config.VocabSize, lm.Device);
-        var longest = (int)ids.shape[1];
-        var starts = sequences.Select((s, i) => longest - s.Count + Prompts[i].Count).ToList();
-        var generation = GenerationMask.FromSpans(starts, [.. Responses.Select(r => r.Count)], longest, lm.Device);
-        var logits = lm.call(ids, mask, null);
+        var longest = ids.shape[1];
+        var last = Responses.Max(r => r.Count) + 1;
+        var starts = Responses.Select(r => last - r.Count).ToList();
+        var generation = GenerationMask.FromSpans(starts, [.. Responses.Select(r => r.Count)], last, lm.Device);
+        var logits = lm.LastLogits(ids, mask, last);
         var entropies = TokenEntropy.PerSample(logits, generation, tau).MoveToOuterDisposeScope();
         if (reference is null) return (entropies, null);
-        var kl = ReferenceKl.Compute(logits, reference.Logits(lm, ids, mask), tau);
+        var kl = ReferenceKl.Compute(logits, reference.Logits(lm, ids, mask).narrow(1, longest - last, last), tau);
         return (entropies, ReferenceKl.SumOverGenerated(kl, generation).MoveToOuterDisposeScope());
     }
 }

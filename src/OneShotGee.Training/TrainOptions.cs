@@ -30,6 +30,16 @@ public sealed record TrainOptions
     public int EffectiveBatch { get; init; } = 64;
     public int MicroBatch { get; init; } = 2;
 
+    /// <summary>
+    /// Prompts sampled per <c>generate</c> call, a multiple of <see cref="MicroBatch"/>; null: the whole step in one
+    /// call (fewest sequential decoding steps). Equal to <see cref="MicroBatch"/>, it samples exactly as one call per
+    /// micro-batch did before this option existed.
+    /// </summary>
+    public int? GenerationBatchSize { get; init; }
+
+    /// <summary>What <see cref="GenerationBatchSize"/> amounts to: at most the effective batch.</summary>
+    public int GenerationBatch => Math.Min(GenerationBatchSize ?? EffectiveBatch, EffectiveBatch);
+
     public double SamplingTemperature { get; init; } = 0.5;
     public double TopP { get; init; } = 0.95;
     public double RepetitionPenalty { get; init; } = 1.15;
@@ -105,6 +115,8 @@ public sealed record TrainOptions
         Require(MicroBatch > 0, $"--micro-batch must be positive, got {MicroBatch}");
         Require(EffectiveBatch % MicroBatch == 0,
             $"--micro-batch {MicroBatch} must divide --effective-batch {EffectiveBatch}");
+        Require(GenerationBatchSize is null || (GenerationBatchSize > 0 && GenerationBatchSize % MicroBatch == 0),
+            $"--generation-batch-size must be a positive multiple of --micro-batch {MicroBatch}, got {GenerationBatchSize}");
         Require(Positive(SamplingTemperature), $"--temperature must be positive, got {SamplingTemperature}");
         Require(TopP > 0 && TopP <= 1, $"--top-p must be in (0, 1], got {TopP}");
         Require(Positive(RepetitionPenalty), $"--repetition-penalty must be positive, got {RepetitionPenalty}");

@@ -19,12 +19,15 @@ public static class TrajectoryOptions
     /// <remarks><c>source-weights</c> is recorded only when given, so checkpoints written before it existed still resume.</remarks>
     public static SortedDictionary<string, string> Of(TrainOptions o)
     {
-        var options = Common(o);
+        var options = Recorded(o);
         if (o.SourceWeights is { } weights) options["source-weights"] = TrainOptions.SourceWeightsText(weights);
+        // Sampling per micro-batch is how every run sampled before the option existed: recorded only when it differs,
+        // so their checkpoints resume with --generation-batch-size equal to --micro-batch.
+        if (o.GenerationBatch != o.MicroBatch) options["generation-batch-size"] = Text(o.GenerationBatch);
         return options;
     }
 
-    static SortedDictionary<string, string> Common(TrainOptions o) => new(StringComparer.Ordinal)
+    static SortedDictionary<string, string> Recorded(TrainOptions o) => new(StringComparer.Ordinal)
     {
         ["model"] = ModelIdentity.Compute(o.ModelPath),
         ["tokenizer"] = ModelIdentity.Tokenizer(o.ModelPath),

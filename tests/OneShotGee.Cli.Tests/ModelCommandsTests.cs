@@ -54,6 +54,7 @@ public class ModelCommandsTests
         string[] sampled = [.. common, "--temperature", "1", "--num-return-sequences", "4", "--seed", "7"];
         var first = await CliRunner.RunAsync(sampled);
         var again = await CliRunner.RunAsync(sampled);
+        Assert.True(again.ExitCode == 0, again.Error);
         Assert.Equal(first.Output, again.Output);
         using var samples = JsonDocument.Parse(first.Output);
         var continuations = samples.RootElement.EnumerateArray().Select(s => string.Join(',', Ints(s.GetProperty("generated_ids")))).ToList();

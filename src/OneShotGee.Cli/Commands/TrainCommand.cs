@@ -30,6 +30,10 @@ public static class TrainCommand
         };
         var effectiveBatch = Default("--effective-batch", "Prompts per optimizer step.", Defaults.EffectiveBatch);
         var microBatch = Default("--micro-batch", "Prompts per forward pass; holds every group and whole counterfactual sets (a multiple of the group count).", Defaults.MicroBatch);
+        var generationBatchSize = new Option<int?>("--generation-batch-size")
+        {
+            Description = "Prompts sampled together in one generate call, a multiple of --micro-batch (default: the whole step).",
+        };
         var temperature = Default("--temperature", "Sampling temperature of the responses.", Defaults.SamplingTemperature);
         var topP = Default("--top-p", "Nucleus sampling threshold.", Defaults.TopP);
         var repetitionPenalty = Default("--repetition-penalty", "Repetition penalty when sampling.", Defaults.RepetitionPenalty);
@@ -94,7 +98,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Fine-tune a model with One-shot GEE: sample, entropy, GEE loss, AdamW.")
         {
-            model, data, output, effectiveBatch, microBatch, temperature, topP, repetitionPenalty, maxNewTokens, tau, lambda,
+            model, data, output, effectiveBatch, microBatch, generationBatchSize, temperature, topP, repetitionPenalty, maxNewTokens, tau, lambda,
             l1, l2Convention, emWeighting, klCoef, penaltyOnly, autoAnneal, groupStats, sourceWeights, lr, weightDecay, maxGradNorm, maxSteps, seed, saveSteps, saveTotalLimit, chatTemplate,
             device, dtype, loraRank, loraAlpha, loraDropout, loraTargets, merge, mergeDtype, gradientCheckpointing, resume, plan, memoryBudget,
         };
@@ -107,6 +111,7 @@ public static class TrainCommand
                 OutputPath = parse.GetValue(output)?.FullName ?? "",
                 EffectiveBatch = parse.GetValue(effectiveBatch),
                 MicroBatch = parse.GetValue(microBatch),
+                GenerationBatchSize = parse.GetValue(generationBatchSize),
                 SamplingTemperature = parse.GetValue(temperature),
                 TopP = parse.GetValue(topP),
                 RepetitionPenalty = parse.GetValue(repetitionPenalty),

@@ -25,6 +25,11 @@ public sealed record GenerationOptions
     public long Seed { get; init; }
     /// <summary>Also return, per generated token, the entropy (nats) of the raw model distribution it was drawn from.</summary>
     public bool ReturnEntropies { get; init; }
+    /// <summary>
+    /// With <see cref="ReturnEntropies"/>: when set, each entropy is instead that of softmax(logits / τ) in float32, as
+    /// <see cref="Core.Gee.TokenEntropy"/> computes GEE's H_t from the same logits (the trainer's sample entropies).
+    /// </summary>
+    public double? EntropyTemperature { get; init; }
 
     internal void Validate()
     {
@@ -33,6 +38,8 @@ public sealed record GenerationOptions
         Require(!DoSample || (Temperature > 0 && double.IsFinite(Temperature)), $"temperature must be positive, got {Temperature}");
         Require(TopK >= 0, $"top_k must be >= 0, got {TopK}");
         Require(TopP > 0 && TopP <= 1, $"top_p must be in (0, 1], got {TopP}");
+        Require(EntropyTemperature is null || (EntropyTemperature > 0 && double.IsFinite(EntropyTemperature.Value)),
+            $"entropy temperature must be positive, got {EntropyTemperature}");
         Require(RepetitionPenalty > 0 && double.IsFinite(RepetitionPenalty), $"repetition_penalty must be positive, got {RepetitionPenalty}");
     }
 }

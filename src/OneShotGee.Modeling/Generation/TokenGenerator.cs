@@ -1,3 +1,4 @@
+using OneShotGee.Core.Gee;
 using OneShotGee.Modeling.Llama;
 using static TorchSharp.torch;
 
@@ -25,15 +26,14 @@ public static class TokenGenerator
         // Ids and 0/1 mask of prompt + output, one column written per step (generated tokens are never padding).
         using var ids = zeros([batch, total], ScalarType.Int64, lm.Device);
         using var mask = ones([batch, total], ScalarType.Int64, lm.Device);
-        // Tokens in prompt or output so far, for the repetition penalty.
-        using var seen = options.RepetitionPenalty == 1.0 ? null : zeros([batch, lm.Config.VocabSize], ScalarType.Bool, lm.Device);
         using (NewDisposeScope())
         using (promptIds)
         using (promptMask)
         {
-            ids.narrow(1, 0, promptLength).copy_(promptIds);
+            // Pads (masked out of attention) repeat the row's last prompt token, so that the repetition penalty, which
+            // reads prompt and output ids so far, penalises the prompt's tokens only.
+            ids.narrow(1, 0, promptLength).copy_(where(promptMask.eq(1), promptIds, promptIds.narrow(1, promptLength - 1, 1)));
             mask.narrow(1, 0, promptLength).copy_(promptMask);
-            seen?.copy_(zeros([batch, lm.Config.VocabSize], ScalarType.Int64, lm.Device).scatter_add_(1, promptIds, promptMask).gt(0));
         }
 
         var generated = Enumerable.Range(0, batch).Select(_ => new List<int>()).ToArray();
@@ -44,12 +44,12 @@ public static class TokenGenerator
             using var scope = NewDisposeScope();
             var length = promptLength + step;
             var uncached = ids.narrow(1, cache.Length, length - cache.Length); // the prompt, then the last token
-            var logits = lm.call(uncached, mask.narrow(1, 0, length), cache).select(1, -1).to(ScalarType.Float32);
-            var chosen = Choose(logits, seen, options, generator).unsqueeze(1);
+            var logits = lm.LastLogits(uncached, mask.narrow(1, 0, length), 1, cache).select(1, 0);
+            if (logits.dtype != ScalarType.Float32) logits = logits.to(ScalarType.Float32);
+            var chosen = Choose(logits, ids.narrow(1, 0, length), options, generator).unsqueeze(1);
             ids.narrow(1, length, 1).copy_(chosen);
-            seen?.scatter_(1, chosen, ones_like(chosen, ScalarType.Bool));
             var next = chosen.cpu().data<long>().ToArray();
-            var entropy = options.ReturnEntropies ? LogitsProcessors.Entropy(logits).cpu().data<double>().ToArray() : null;
+            var entropy = options.ReturnEntropies ? Entropies(logits, options.EntropyTemperature) : null;
             for (var row = 0; row < batch; row++)
             {
                 if (stopped[row] is not null) continue;
@@ -62,14 +62,18 @@ public static class TokenGenerator
             prompts[row], generated[row], stopped[row] ?? StopReason.Length, options.ReturnEntropies ? entropies[row] : null))];
     }
 
+    static double[] Entropies(Tensor logits, double? temperature) => temperature is { } tau
+        ? [.. TokenEntropy.Compute(logits.unsqueeze(1), tau).cpu().data<float>().ToArray().Select(h => (double)h)]
+        : LogitsProcessors.Entropy(logits).cpu().data<double>().ToArray();
+
     /// <summary>The next token per row [b]: argmax, or a draw from the processed distribution when sampling.</summary>
-    static Tensor Choose(Tensor logits, Tensor? seen, GenerationOptions o, Generator? generator)
+    static Tensor Choose(Tensor logits, Tensor previousIds, GenerationOptions o, Generator? generator)
     {
-        if (seen is not null) logits = LogitsProcessors.RepetitionPenalty(logits, seen, o.RepetitionPenalty);
+        if (o.RepetitionPenalty != 1.0) logits = LogitsProcessors.RepetitionPenalty(logits, previousIds, o.RepetitionPenalty);
         if (!o.DoSample) return logits.argmax(-1);
         logits = logits / o.Temperature;
         if (o.TopK > 0) logits = LogitsProcessors.TopK(logits, o.TopK);
         if (o.TopP < 1.0) logits = LogitsProcessors.TopP(logits, o.TopP);
-        return logits.softmax(-1).multinomial(1, false, generator).squeeze(-1);
+        return LogitsProcessors.Draw(logits, generator);
     }
 }

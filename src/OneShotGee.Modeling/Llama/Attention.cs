@@ -7,14 +7,14 @@ namespace OneShotGee.Modeling.Llama;
 public sealed class Attention : nn.Module<Tensor, LayerContext, Tensor>
 {
     public readonly Linear q_proj, k_proj, v_proj, o_proj;
+    readonly FusedProjection qkv;
     readonly int layerIndex, numHeads, numKeyValueHeads, headDim;
 
     public Attention(ModelConfig c, int layerIndex, ScalarType dtype, Device device) : base(nameof(Attention))
     {
         (this.layerIndex, numHeads, numKeyValueHeads, headDim) = (layerIndex, c.NumAttentionHeads, c.NumKeyValueHeads, c.HeadDim);
-        q_proj = new Linear(c.HiddenSize, numHeads * headDim, c.QkvBias, dtype, device);
-        k_proj = new Linear(c.HiddenSize, numKeyValueHeads * headDim, c.QkvBias, dtype, device);
-        v_proj = new Linear(c.HiddenSize, numKeyValueHeads * headDim, c.QkvBias, dtype, device);
+        qkv = new FusedProjection(c.HiddenSize, [numHeads * headDim, numKeyValueHeads * headDim, numKeyValueHeads * headDim], c.QkvBias, dtype, device);
+        (q_proj, k_proj, v_proj) = (qkv.Parts[0], qkv.Parts[1], qkv.Parts[2]);
         o_proj = new Linear(numHeads * headDim, c.HiddenSize, c.OutputBias, dtype, device);
         RegisterComponents();
     }
@@ -23,14 +23,18 @@ public sealed class Attention : nn.Module<Tensor, LayerContext, Tensor>
     {
         using var scope = NewDisposeScope();
         var (b, s) = (x.shape[0], x.shape[1]);
-        var q = q_proj.call(x).view(b, s, numHeads, headDim).transpose(1, 2);
-        var k = k_proj.call(x).view(b, s, numKeyValueHeads, headDim).transpose(1, 2);
-        var v = v_proj.call(x).view(b, s, numKeyValueHeads, headDim).transpose(1, 2);
-        q = RotaryEmbedding.Apply(q, ctx.Cos, ctx.Sin);
-        k = RotaryEmbedding.Apply(k, ctx.Cos, ctx.Sin);
+        // One product for q, k and v: [b, s, (h + 2·h_kv)·d] → heads [b, h + 2·h_kv, s, d], q then k then v; q and k
+        // are adjacent, so one rotation turns both. With one position the transpose is a plain view.
+        var projected = qkv.Forward(x);
+        var heads = s == 1
+            ? projected.view(b, numHeads + 2 * numKeyValueHeads, 1, headDim)
+            : projected.view(b, s, numHeads + 2 * numKeyValueHeads, headDim).transpose(1, 2);
+        var qk = RotaryEmbedding.Apply(heads.narrow(1, 0, numHeads + numKeyValueHeads), ctx.Cos, ctx.Sin);
+        var (q, k, v) = (qk.narrow(1, 0, numHeads), qk.narrow(1, numHeads, numKeyValueHeads), heads.narrow(1, numHeads + numKeyValueHeads, numKeyValueHeads));
         if (ctx.Cache is { } cache) (k, v) = cache.Append(layerIndex, k, v);
         var y = Attend(q, k, v, ctx.AttentionMask);
-        return o_proj.call(y.transpose(1, 2).reshape(b, s, numHeads * headDim)).MoveToOuterDisposeScope();
+        var merged = s == 1 ? y.reshape(b, 1, numHeads * headDim) : y.transpose(1, 2).reshape(b, s, numHeads * headDim);
+        return o_proj.call(merged).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -51,4 +55,10 @@ public sealed class Attention : nn.Module<Tensor, LayerContext, Tensor>
 
     static Tensor Sdpa(Tensor q, Tensor k, Tensor v, Tensor mask) =>
         nn.functional.scaled_dot_product_attention(q, k, v, mask, 0.0, false);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) qkv.Dispose();
+        base.Dispose(disposing);
+    }
 }

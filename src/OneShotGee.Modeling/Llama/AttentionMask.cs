@@ -8,6 +8,8 @@ public static class AttentionMask
     /// <summary>Position ids [b, s] of the last s tokens: cumsum(mask) − 1, pads set to 1 (as HF generate does).</summary>
     public static Tensor PositionIds(Tensor paddingMask, long s)
     {
+        // A decoding step's token is never padding: its position is the count of real tokens before it.
+        if (s == 1) return paddingMask.sum(-1, keepdim: true, type: ScalarType.Int64).sub_(1);
         using var scope = NewDisposeScope();
         var positions = paddingMask.cumsum(-1) - 1;
         positions = positions.masked_fill(paddingMask.eq(0), 1);
@@ -22,6 +24,8 @@ public static class AttentionMask
     {
         using var scope = NewDisposeScope();
         var (b, t) = (paddingMask.shape[0], paddingMask.shape[1]);
+        // One query sees every key up to itself: only padding is blocked (1·min = min, 0·min = −0, which adds nothing).
+        if (s == 1) return paddingMask.eq(0).view(b, 1, 1, t).to(dtype).mul_(finfo(dtype).min).MoveToOuterDisposeScope();
         var future = ones([s, t], ScalarType.Bool, paddingMask.device).triu(t - s + 1); // key j after query i's position
         var blocked = future.logical_or(paddingMask.eq(0).unsqueeze(1)).unsqueeze(1);
         return zeros([b, 1, s, t], dtype, paddingMask.device).masked_fill_(blocked, finfo(dtype).min).MoveToOuterDisposeScope();

@@ -31,10 +31,21 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor, KvCache?, Tensor>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask, KvCache? cache = null)
     {
         using var scope = NewDisposeScope();
-        var hidden = model.call(inputIds, attentionMask, cache);
-        return (lm_head is null ? nn.functional.linear(hidden, model.embed_tokens.weight) : lm_head.call(hidden))
-            .MoveToOuterDisposeScope();
+        return Head(model.call(inputIds, attentionMask, cache)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// Logits [b, n, vocab] of the last <paramref name="positions"/> positions only: at a 152k vocabulary the head is
+    /// most of a small model's work, and decoding needs the last position's, an entropy the response positions'.
+    /// </summary>
+    public Tensor LastLogits(Tensor inputIds, Tensor attentionMask, long positions, KvCache? cache = null)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = model.call(inputIds, attentionMask, cache);
+        return Head(hidden.narrow(1, hidden.shape[1] - positions, positions)).MoveToOuterDisposeScope();
+    }
+
+    Tensor Head(Tensor hidden) => lm_head is null ? nn.functional.linear(hidden, model.embed_tokens.weight) : lm_head.call(hidden);
 
     /// <summary>An empty cache; <paramref name="capacity"/> (positions, e.g. prompt + max_new_tokens) avoids regrowing it.</summary>
     public KvCache NewCache(long capacity = 0) => new(Config.NumHiddenLayers, capacity);

@@ -44,7 +44,7 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor, KvCache?, Tensor>
         if (paddingMask.shape[1] != (cache?.Length ?? 0) + s)
             throw new ArgumentException($"attention mask covers {paddingMask.shape[1]} positions, expected cached {cache?.Length ?? 0} + {s}");
         var x = embed_tokens.call(inputIds);
-        var (cos, sin) = rotary.Compute(AttentionMask.PositionIds(paddingMask, s), x.dtype);
+        var (cos, sin) = rotary.Compute(AttentionMask.PositionIds(paddingMask, s), x.dtype, paddingMask.shape[1]);
         var ctx = new LayerContext(cos, sin, AttentionMask.Causal(paddingMask, s, x.dtype), cache);
         foreach (var layer in layers)
         {
@@ -52,5 +52,11 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor, KvCache?, Tensor>
             layerOutputs?.Add(x.MoveToOuterDisposeScope());
         }
         return norm.call(x).MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) rotary.Dispose();
+        base.Dispose(disposing);
     }
 }

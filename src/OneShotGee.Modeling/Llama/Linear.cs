@@ -20,6 +20,14 @@ public sealed class Linear : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>A projection over existing weight and bias tensors (views into a <see cref="FusedProjection"/>'s buffer).</summary>
+    internal Linear(Tensor weight, Tensor? bias) : base(nameof(Linear))
+    {
+        this.weight = new Parameter(weight);
+        if (bias is not null) this.bias = new Parameter(bias);
+        RegisterComponents();
+    }
+
     public override Tensor forward(Tensor x)
     {
         var y = nn.functional.linear(x, weight, bias);

@@ -19,8 +19,9 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = x.to(ScalarType.Float32);
-        h = h * rsqrt(h.pow(2).mean([-1], keepdim: true) + eps);
-        return (weight * h.to(x.dtype)).MoveToOuterDisposeScope();
+        var h = x.dtype == ScalarType.Float32 ? x : x.to(ScalarType.Float32);
+        var inverseRms = h.square().mean([-1], keepdim: true).add_(eps).rsqrt_();
+        var normed = h * inverseRms;
+        return (weight * (x.dtype == ScalarType.Float32 ? normed : normed.to(x.dtype))).MoveToOuterDisposeScope();
     }
 }

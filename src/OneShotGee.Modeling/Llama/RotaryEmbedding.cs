@@ -7,7 +7,7 @@ namespace OneShotGee.Modeling.Llama;
 /// Rotary position embedding (Su et al. 2021) in the HF <c>rotate_half</c> layout: dimension i pairs with i + d/2.
 /// Frequencies are computed once in double precision, including the <c>linear</c> and <c>llama3</c> rope_scaling.
 /// </summary>
-public sealed class RotaryEmbedding
+public sealed class RotaryEmbedding : IDisposable
 {
     public double[] InverseFrequencies { get; }
 
@@ -36,18 +36,45 @@ public sealed class RotaryEmbedding
         return (1 - smooth) * f / s.Factor + smooth * f;
     }
 
+    // cos and signed sin for positions 0 … n − 1 per (dtype, device), computed once and grown by doubling.
+    readonly Dictionary<(ScalarType, string), (Tensor Cos, Tensor SignedSin)> tables = [];
+
     /// <summary>
-    /// cos and signed sin tables [b, 1, s, head_dim] for position ids [b, s], in <paramref name="dtype"/>. The sin table
-    /// has its first half negated: rotate_half(x) · sin = roll(x, d/2) · signed sin, one op instead of four per rotation.
+    /// cos and signed sin tables [b, 1, s, head_dim] for position ids [b, s] below <paramref name="positions"/>, in
+    /// <paramref name="dtype"/>, looked up in a table of every position. The sin table has its first half negated:
+    /// rotate_half(x) · sin = roll(x, d/2) · signed sin, one op instead of four per rotation.
     /// </summary>
-    public (Tensor Cos, Tensor SignedSin) Compute(Tensor positionIds, ScalarType dtype)
+    public (Tensor Cos, Tensor SignedSin) Compute(Tensor positionIds, ScalarType dtype, long positions)
     {
+        var (cosTable, sinTable) = Table(dtype, positionIds.device, positions);
         using var scope = NewDisposeScope();
-        var inv = tensor(InverseFrequencies, ScalarType.Float32, positionIds.device);
-        var freqs = positionIds.to(ScalarType.Float32).unsqueeze(-1) * inv; // [b, s, d/2]
-        var (cos, sin) = (freqs.cos(), freqs.sin());
-        return (cat([cos, cos], -1).unsqueeze(1).to(dtype).MoveToOuterDisposeScope(),
-            cat([-sin, sin], -1).unsqueeze(1).to(dtype).MoveToOuterDisposeScope());
+        var (b, s) = (positionIds.shape[0], positionIds.shape[1]);
+        var flat = positionIds.reshape(-1);
+        return (cosTable.index_select(0, flat).view(b, 1, s, -1).MoveToOuterDisposeScope(),
+            sinTable.index_select(0, flat).view(b, 1, s, -1).MoveToOuterDisposeScope());
+    }
+
+    (Tensor Cos, Tensor SignedSin) Table(ScalarType dtype, Device device, long positions)
+    {
+        var key = (dtype, device.ToString());
+        var found = tables.TryGetValue(key, out var table);
+        if (found && table.Cos.shape[0] >= positions) return table;
+        var length = Math.Max(positions, found ? 2 * table.Cos.shape[0] : 64);
+        using (var scope = NewDisposeScope())
+        {
+            var inv = tensor(InverseFrequencies, ScalarType.Float32, device);
+            var freqs = arange(length, ScalarType.Float32, device).unsqueeze(-1) * inv; // [n, d/2]
+            var (cos, sin) = (freqs.cos(), freqs.sin());
+            if (found) { table.Cos.Dispose(); table.SignedSin.Dispose(); }
+            table = (cat([cos, cos], -1).to(dtype).DetachFromDisposeScope(), cat([-sin, sin], -1).to(dtype).DetachFromDisposeScope());
+        }
+        return tables[key] = table;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (cos, sin) in tables.Values) { cos.Dispose(); sin.Dispose(); }
+        tables.Clear();
     }
 
     /// <summary>Rotates q or k [b, heads, s, head_dim]: x · cos + rotate_half(x) · sin, rotate_half(x1, x2) = (−x2, x1).</summary>

@@ -83,6 +83,9 @@ public static class LoraAdapter
         previous?.Dispose();
     }
 
+    /// <summary>Whether a forward in training mode would draw dropout masks (an adapter with dropout &gt; 0).</summary>
+    public static bool HasDropout(CausalLM lm) => Branches(lm).Any(b => b.Projection.Lora!.Options.Dropout > 0);
+
     /// <summary>
     /// Switches every adapter off until the returned scope is disposed, so the model computes its base model (PEFT's
     /// <c>disable_adapter()</c>): the KL anchor's reference policy without a second copy of the weights. Adapters off

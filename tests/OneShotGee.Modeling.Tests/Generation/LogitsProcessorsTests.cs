@@ -8,10 +8,10 @@ public sealed class LogitsProcessorsTests
     static float[] Values(Tensor t) => t.data<float>().ToArray();
 
     [Fact]
-    public void Repetition_penalty_divides_positive_and_multiplies_negative_seen_logits()
+    public void Repetition_penalty_divides_positive_and_multiplies_negative_seen_logits_once()
     {
         using var logits = tensor(new float[] { 2f, -1f, 3f, -4f }, [1, 4]);
-        using var seen = tensor(new[] { true, true, false, false }, [1, 4]);
+        using var seen = tensor(new long[] { 1, 0, 1 }, [1, 3]);
         using var result = LogitsProcessors.RepetitionPenalty(logits, seen, 2.0);
         Assert.Equal([1f, -2f, 3f, -4f], Values(result));
     }
@@ -33,6 +33,39 @@ public sealed class LogitsProcessorsTests
         Assert.Equal([false, false, true, true], Values(keepTwo).Select(float.IsNegativeInfinity));
         using var keepOne = LogitsProcessors.TopP(logits, 0.01);
         Assert.Equal([false, true, true, true], Values(keepOne).Select(float.IsNegativeInfinity));
+    }
+
+    [Theory]
+    [InlineData(0.3)] // reached within the first 1,024 candidates
+    [InlineData(0.6)] // needs more than 1,024 tokens: the bisection
+    public void Top_p_keeps_the_nucleus_of_a_wide_distribution(double p)
+    {
+        // Weights 3000, 2999, …, 1 over 3,000 tokens; the nucleus in float64: the shortest prefix whose mass reaches p.
+        const int n = 3000;
+        var total = n * (n + 1) / 2.0;
+        var (mass, nucleus) = (0.0, 0);
+        while (mass < p) mass += (n - nucleus++) / total;
+        using var logits = tensor(Enumerable.Range(0, n).Select(i => (float)Math.Log((n - i) / total)).ToArray(), [1, n]);
+
+        using var result = LogitsProcessors.TopP(logits, p);
+
+        var kept = Values(result).Select(v => !float.IsNegativeInfinity(v)).ToArray();
+        Assert.Equal(Enumerable.Range(0, n).Select(i => i < nucleus), kept);
+        Assert.True(p < 0.5 ? nucleus < LogitsProcessors.NucleusCandidates : nucleus > LogitsProcessors.NucleusCandidates);
+    }
+
+    [Fact]
+    public void Draw_follows_the_softmax_probabilities_and_never_picks_a_masked_token()
+    {
+        const int rows = 40_000;
+        double[] probabilities = [0.1, 0.2, 0.7];
+        using var logits = tensor(probabilities.Select(q => (float)Math.Log(q)).Append(float.NegativeInfinity).ToArray(), [1, 4]).expand(rows, 4);
+        using var generator = new Generator(7);
+
+        var counts = LogitsProcessors.Draw(logits, generator).bincount(null, 4).data<long>().ToArray();
+
+        Assert.Equal(0, counts[3]);
+        for (var v = 0; v < 3; v++) Assert.Equal(probabilities[v], counts[v] / (double)rows, 2); // σ ≤ 0.0023
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class RotaryEmbeddingTests
     {
         using var scope = NewDisposeScope();
         var rotary = new RotaryEmbedding(TinyModels.Llama() with { HeadDim = 4, RopeTheta = 10000 }); // frequencies 1, 0.01
-        var (cos, sin) = rotary.Compute(tensor(new long[] { 2 }, [1, 1]), ScalarType.Float32);
+        var (cos, sin) = rotary.Compute(tensor(new long[] { 2 }, [1, 1]), ScalarType.Float32, 3);
         var x = tensor(new float[] { 1, 2, 3, 4 }, [1, 1, 1, 4]);
 
         var rotated = RotaryEmbedding.Apply(x, cos, sin).flatten().data<float>().ToArray();
