@@ -44,6 +44,7 @@ public static class NumericOptionRanges
         // training
         ["--effective-batch"] = AtLeastOne,
         ["--micro-batch"] = AtLeastOne,
+        ["--generation-batch-size"] = AtLeastOne,
         ["--tau"] = Positive,
         ["--lambda"] = NonNegative,
         ["--kl-coef"] = NonNegative,
