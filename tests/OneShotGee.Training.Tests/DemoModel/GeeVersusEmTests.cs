@@ -6,9 +6,11 @@ using OneShotGee.Training.DemoModel;
 namespace OneShotGee.Training.Tests.DemoModel;
 
 /// <summary>
-/// GEE (λ = 3) against EM only (λ = 0) on the demo model's planted gap (≈ 1.0 nats), measured on held-out twin pairs.
-/// Settings and margin from docs/experiments.md: over 16 seeds (corpus version 1) GEE left the smaller gap in 12; the 6-seed mean
-/// difference exceeded 0.05 nats in 96 % of 6-seed subsets. Single seeds are too noisy to compare one by one.
+/// GEE (λ = 3) and EM only (λ = 0) on the demo model's planted gap (≈ 1.0 nats), measured on held-out twin pairs after
+/// the demo's short run (5 steps, lr 1e-3). On corpus version 1 GEE left the smaller gap (docs/experiments.md, 12 of 16
+/// seeds); on version 2, whose neutral counting documents make the model's entropy easier to lower everywhere, EM
+/// closes most of the gap too and the two differ by less than their seed spread (6-seed means 0.13 and 0.11 nats).
+/// What holds for both, and what this checks, is that each closes more than half of it on prompts it never trained on.
 /// </summary>
 [Collection(DemoModelCollection.Name)]
 public sealed class GeeVersusEmTests(DemoModelFixture demo) : IDisposable
@@ -20,7 +22,7 @@ public sealed class GeeVersusEmTests(DemoModelFixture demo) : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Fact]
-    public void GeeLeavesASmallerHeldOutGapThanEmOnlyAfterAShortRun()
+    public void GeeAndEmEachCloseMoreThanHalfTheHeldOutGapInAShortRun()
     {
         var model = demo.ModelDirectory;
         var train = Path.Combine(_root, "train.parquet");
@@ -50,7 +52,7 @@ public sealed class GeeVersusEmTests(DemoModelFixture demo) : IDisposable
         var gee = Seeds.Select(s => HeldOutGap(3, s)).ToArray();
 
         var detail = $"EM gaps [{string.Join(", ", em.Select(g => g.ToString("F3")))}], GEE gaps [{string.Join(", ", gee.Select(g => g.ToString("F3")))}]";
-        Assert.True(em.Average() - gee.Average() > 0.05, detail);
         Assert.True(gee.Average() < 0.5 * DemoCorpus.PlantedGap, detail);
+        Assert.True(em.Average() < 0.5 * DemoCorpus.PlantedGap, detail);
     }
 }
