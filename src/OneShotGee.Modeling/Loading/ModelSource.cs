@@ -83,6 +83,28 @@ public sealed record ModelSource(string Path, string BaseDirectory, string? Adap
         }
     }
 
+    /// <summary>
+    /// The base with the adapter, if any, folded into its weights: a plain model to train from. Each adapted weight is
+    /// W as stored, read in float32, plus (alpha / r)·B·A, rounded once to <paramref name="dtype"/>, so a bfloat16 run
+    /// from a float32 base never rounds W before the update is added.
+    /// </summary>
+    public CausalLM LoadMerged(ScalarType dtype, Device? device = null)
+    {
+        var lm = Load(dtype, device);
+        if (AdapterDirectory is null) return lm;
+        try
+        {
+            using var checkpoint = SafetensorsCheckpoint.Open(BaseDirectory);
+            LoraAdapter.Merge(lm, checkpoint.Read);
+            return lm;
+        }
+        catch
+        {
+            lm.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The dtype the base model's weights are stored in (float32 when they mix dtypes), so it loads without rounding.</summary>
     public ScalarType StoredDtype()
     {
