@@ -174,7 +174,7 @@ public sealed class GeeTrainer : IDisposable
             progress?.Report(metrics);
         }
         var final = Path.Combine(options.OutputPath, FinalDirectory);
-        TrainedWeights.Save(Model, final);
+        TrainedWeights.Save(Model, final, StartingModel.Source(options).Path);
         if (options.Merge)
             LoraAdapter.SaveMerged(Model, Path.Combine(options.OutputPath, MergedDirectory), ComputeTarget.ParseDtype(options.MergeDtype)!.Value);
         return final;
@@ -224,7 +224,7 @@ public sealed class GeeTrainer : IDisposable
     {
         var saveClock = Stopwatch.StartNew();
         var checkpoint = TrainingCheckpoint.Save(options.OutputPath, Model, optimizer,
-            new TrainerState(Step, batches.Cursor, annealer.InitialGap, trajectory));
+            new TrainerState(Step, batches.Cursor, annealer.InitialGap, trajectory), StartingModel.Source(options).Path);
         TrainingMeter.RecordCheckpoint(checkpoint, saveClock.Elapsed.TotalSeconds);
         checkpointedStep = Step;
         if (options.SaveTotalLimit is { } keep) TrainingCheckpoint.KeepNewest(options.OutputPath, keep);

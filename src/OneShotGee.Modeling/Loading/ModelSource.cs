@@ -41,7 +41,8 @@ public sealed record ModelSource(string Path, string BaseDirectory, string? Adap
         if (!Directory.Exists(basePath))
             throw new InvalidInputException($"adapter '{full}': base model '{basePath}' ({from}) does not exist; pass --base-model DIR");
         if (LoraAdapter.IsAdapterDirectory(basePath))
-            throw new InvalidInputException($"adapter '{full}': base model '{basePath}' ({from}) is itself an adapter, not a full model");
+            throw new InvalidInputException($"adapter '{full}': base model '{basePath}' ({from}) is itself an adapter, not a full model; " +
+                $"write its merge with `oneshotgee merge --adapter {basePath} --out DIR` and pass --base-model DIR");
         return new ModelSource(full, basePath, full);
     }
 

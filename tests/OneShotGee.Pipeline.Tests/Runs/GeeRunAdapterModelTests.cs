@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using OneShotGee.Evaluation.Reports;
 using OneShotGee.Evaluation.Suite;
 using OneShotGee.Modeling.Llama;
@@ -62,7 +63,8 @@ public sealed class GeeRunAdapterModelTests : IDisposable
     public void ARunFromAnAdapterEvaluatesItUnmergedAndTrainsFromBasePlusAdapter()
     {
         var adapter = WriteAdapter();
-        var config = GeeRunTests.TinyRun() with { Model = adapter };
+        var lora = JsonNode.Parse("""{"name": "lora", "lora": {"rank": 2, "alpha": 4}, "merge": true}""")!.AsObject();
+        var config = GeeRunTests.TinyRun() with { Model = adapter, Variants = [new JsonObject { ["name"] = "gee" }, lora] };
         var runDir = Path.Combine(_dir, "run");
 
         var report = GeeRun.Execute(config, runDir, resume: false);
@@ -80,6 +82,11 @@ public sealed class GeeRunAdapterModelTests : IDisposable
         var trained = StepOneEntropies(Path.Combine(runDir, "train-gee"));
         Assert.Equal(TrainOneStep(config, merged, data, "from-merged"), trained);
         Assert.NotEqual(TrainOneStep(config, Stories, data, "from-base"), trained);
+        // A new LoRA (B = 0) over the merged start computes the start exactly, so its first step equals full fine-tuning's.
+        Assert.Equal(trained, StepOneEntropies(Path.Combine(runDir, "train-lora")));
+        // Its adapter was trained over base + adapter: it names the adapter as its base, which a loader refuses.
+        var final = Path.Combine(runDir, "train-lora", "final");
+        Assert.Contains("oneshotgee merge --adapter", Assert.Throws<Core.InvalidInputException>(() => ModelSource.Resolve(final)).Message);
     }
 
     [Fact]
