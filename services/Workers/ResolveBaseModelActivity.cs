@@ -8,12 +8,13 @@ using OneShotGee.Pipeline.Steps;
 
 namespace OneShotGee.Workers;
 
-/// <summary>The run's base model as the run config names it: <c>demo</c> or a model directory.</summary>
+/// <summary>The run's base model as the run config names it: <c>demo</c>, a model directory or a PEFT adapter directory.</summary>
 public sealed record BaseModelRequest(string RunId, string Model);
 
 /// <summary>
 /// On trainer: the demo model is built once (cached) and stored under <c>models/demo-&lt;hash&gt;</c> once, so other
-/// hosts can fetch it; a model directory is referenced in place (<c>file://</c>, for hosts that share the volume).
+/// hosts can fetch it; a model or adapter directory is checked (<see cref="GeeRun.ResolveModel"/>) and referenced in place
+/// (<c>file://</c>, for hosts that share the volume, where an adapter's relative base path resolves as it does here).
 /// </summary>
 public sealed class ResolveBaseModelActivity(
     IArtifactStore store, WorkerOptions options, IHostApplicationLifetime lifetime, ILogger<ResolveBaseModelActivity> logger)

@@ -4,7 +4,7 @@ using OneShotGee.Core;
 using OneShotGee.Data;
 using OneShotGee.Evaluation.Reports;
 using OneShotGee.Evaluation.Suite;
-using OneShotGee.Modeling.Lora;
+using OneShotGee.Modeling.Loading;
 using OneShotGee.Pipeline.Artifacts;
 using OneShotGee.Pipeline.Config;
 using OneShotGee.Pipeline.Runs;
@@ -98,14 +98,17 @@ public static class GeeRun
         return new PipelineRunner(runDirectory, runId, config.ContentSha256(), config.Model);
     }
 
-    /// <summary>The base model's directory: the demo model (built once into its cache) or the model directory given.
-    /// A LoRA adapter directory is refused before any step runs: the trainer starts from a full model.</summary>
-    public static string ResolveModel(string model, string? demoCacheRoot, IProgress<string>? progress, CancellationToken ct) =>
-        model == "demo" ? DemoModelCache.EnsureBuilt(demoCacheRoot, new DemoProgress(progress), ct)
-        : !Directory.Exists(model) ? throw new InvalidInputException($"run config: model '{model}' is not a directory (or \"demo\")")
-        : LoraAdapter.IsAdapterDirectory(model) ? throw new InvalidInputException(
-            $"run config: model '{model}' is a LoRA adapter directory; a run trains from a full model: write one with `oneshotgee merge --adapter {model} --out DIR`")
-        : Path.GetFullPath(model);
+    /// <summary>The run's model directory: the demo model (built once into its cache), or the model directory given —
+    /// a full model or a PEFT adapter directory, checked (files, tokenizer, architecture, its base) before any step runs.
+    /// From an adapter the baseline is the adapter applied unmerged and each variant trains from its float32 merge
+    /// (<see cref="StartingModel"/>).</summary>
+    public static string ResolveModel(string model, string? demoCacheRoot, IProgress<string>? progress, CancellationToken ct)
+    {
+        if (model == "demo") return DemoModelCache.EnsureBuilt(demoCacheRoot, new DemoProgress(progress), ct);
+        if (!Directory.Exists(model)) throw new InvalidInputException($"run config: model '{model}' is not a directory (or \"demo\")");
+        try { return ModelSource.Resolve(model).Validated().Path; }
+        catch (InvalidInputException e) { throw new InvalidInputException($"run config: model: {e.Message}", e); }
+    }
 
     /// <summary>The run id: the config's own, else one derived from its content hash.</summary>
     public static string RunIdOf(RunConfig config) => config.RunId ?? $"gee-{config.ContentSha256()[..12]}";

@@ -73,7 +73,7 @@ public sealed class GeeTrainer : IDisposable
         var trajectory = TrajectoryOptions.Of(options);
         state?.EnsureContinues(options, trajectory, resumeDir!);
 
-        var tokenizer = ModelTokenizer.FromDirectory(options.ModelPath);
+        var tokenizer = StartingModel.Source(options).LoadTokenizer();
         var lm = LoadModel(options, resumeDir);
         ReferencePolicy? reference = null;
         try
@@ -98,7 +98,7 @@ public sealed class GeeTrainer : IDisposable
     /// <summary>Refuses, before any weight is read, a run whose memory plan exceeds what its device has available.</summary>
     static void EnsureFits(TrainOptions options)
     {
-        var configPath = Path.Combine(options.ModelPath, "config.json");
+        var configPath = Path.Combine(StartingModel.BaseDirectory(options), "config.json");
         if (!File.Exists(configPath)) return; // the model loader names what is missing
         var plan = MemoryPlan.Estimate(ModelConfig.Load(configPath), options, MemoryPlan.BytesPerValue(options));
         if (DeviceBudget.AvailableBytes(options.Device) is { } available && plan.DoesNotFit(available, options, options.Device) is { } why)
@@ -127,15 +127,16 @@ public sealed class GeeTrainer : IDisposable
         }
     }
 
-    // Full fine-tuning resumes from the checkpoint's weights; LoRA from the base model plus the checkpoint's adapter.
+    // Full fine-tuning resumes from the checkpoint's weights; LoRA from the starting model plus the checkpoint's adapter.
     static CausalLM LoadModel(TrainOptions options, string? resumeDir)
     {
         if (resumeDir is not null && LoraAdapter.IsAdapterDirectory(resumeDir) != options.Lora is not null)
             throw new InvalidInputException(options.Lora is null
                 ? $"--resume '{resumeDir}' holds a LoRA adapter; resume it with the same --lora-* options"
                 : $"--resume '{resumeDir}' holds a full model, not a LoRA adapter; resume it without --lora-rank");
-        var (dtype, device) = (ComputeTarget.ParseDtype(options.Dtype ?? "auto"), ComputeTarget.ParseDevice(options.Device));
-        var lm = CausalLM.FromPretrained(options.Lora is null ? resumeDir ?? options.ModelPath : options.ModelPath, dtype, device);
+        var lm = options.Lora is null && resumeDir is not null
+            ? CausalLM.FromPretrained(resumeDir, ComputeTarget.ParseDtype(options.Dtype ?? "auto"), ComputeTarget.ParseDevice(options.Device))
+            : StartingModel.Load(options);
         try
         {
             if (options.Lora is { } lora)
@@ -173,7 +174,7 @@ public sealed class GeeTrainer : IDisposable
             progress?.Report(metrics);
         }
         var final = Path.Combine(options.OutputPath, FinalDirectory);
-        TrainedWeights.Save(Model, final);
+        TrainedWeights.Save(Model, final, StartingModel.Source(options).Path);
         if (options.Merge)
             LoraAdapter.SaveMerged(Model, Path.Combine(options.OutputPath, MergedDirectory), ComputeTarget.ParseDtype(options.MergeDtype)!.Value);
         return final;
@@ -223,7 +224,7 @@ public sealed class GeeTrainer : IDisposable
     {
         var saveClock = Stopwatch.StartNew();
         var checkpoint = TrainingCheckpoint.Save(options.OutputPath, Model, optimizer,
-            new TrainerState(Step, batches.Cursor, annealer.InitialGap, trajectory));
+            new TrainerState(Step, batches.Cursor, annealer.InitialGap, trajectory), StartingModel.Source(options).Path);
         TrainingMeter.RecordCheckpoint(checkpoint, saveClock.Elapsed.TotalSeconds);
         checkpointedStep = Step;
         if (options.SaveTotalLimit is { } keep) TrainingCheckpoint.KeepNewest(options.OutputPath, keep);

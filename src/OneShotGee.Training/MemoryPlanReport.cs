@@ -13,7 +13,7 @@ public static class MemoryPlanReport
 {
     public static string Describe(TrainOptions options, double? budgetGb)
     {
-        var configPath = Path.Combine(options.ModelPath, "config.json");
+        var configPath = Path.Combine(StartingModel.BaseDirectory(options), "config.json");
         if (!File.Exists(configPath)) throw new InvalidInputException($"--model '{options.ModelPath}' has no config.json");
         if (budgetGb is { } given && !(double.IsFinite(given) && given > 0))
             throw new InvalidInputException($"--memory-budget must be a positive number of GB, got {given}");

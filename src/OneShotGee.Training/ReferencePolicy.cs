@@ -1,6 +1,5 @@
 using OneShotGee.Modeling.Llama;
 using OneShotGee.Modeling.Lora;
-using OneShotGee.Modeling.Runtime;
 using static TorchSharp.torch;
 
 namespace OneShotGee.Training;
@@ -9,7 +8,7 @@ namespace OneShotGee.Training;
 /// π_ref of the KL anchor (<see cref="TrainOptions.KlCoef"/>): the run's starting model, scored under no_grad. With LoRA
 /// it is the trained model itself with its adapters switched off (<see cref="LoraAdapter.Disable"/>; B = 0 at the
 /// start, so the base is the starting model, and no second copy of the weights is held). For full fine-tuning it is a
-/// frozen copy of the starting weights loaded from --model — on resume too, so the anchor stays the run's start, not
+/// frozen copy of the starting weights (<see cref="StartingModel"/>) — on resume too, so the anchor stays the run's start, not
 /// the checkpoint — which costs one more set of weights in the model dtype (<see cref="MemoryPlan.ReferenceWeights"/>).
 /// </summary>
 public sealed class ReferencePolicy : IDisposable
@@ -23,7 +22,7 @@ public sealed class ReferencePolicy : IDisposable
     {
         if (options.KlCoef == 0) return null;
         if (options.Lora is not null) return new(null);
-        var lm = CausalLM.FromPretrained(options.ModelPath, ComputeTarget.ParseDtype(options.Dtype ?? "auto"), ComputeTarget.ParseDevice(options.Device));
+        var lm = StartingModel.Load(options);
         foreach (var p in lm.parameters()) p.requires_grad = false;
         lm.eval();
         return new(lm);

@@ -14,13 +14,14 @@ public static class TrainingCheckpoint
     public const string Prefix = "checkpoint-";
     public const string OptimizerFile = "optimizer.bin";
 
-    public static string Save(string outputDirectory, CausalLM lm, ClippedAdamW optimizer, TrainerState state)
+    /// <param name="startingModel">See <see cref="TrainedWeights.Save"/>.</param>
+    public static string Save(string outputDirectory, CausalLM lm, ClippedAdamW optimizer, TrainerState state, string startingModel)
     {
         var target = Path.Combine(Path.GetFullPath(outputDirectory), Prefix + state.Step.ToString(CultureInfo.InvariantCulture));
         var staging = $"{target}.tmp-{Guid.NewGuid():N}";
         try
         {
-            TrainedWeights.Save(lm, staging);
+            TrainedWeights.Save(lm, staging, startingModel);
             optimizer.Save(Path.Combine(staging, OptimizerFile));
             state.Write(staging);
             if (Directory.Exists(target)) Directory.Delete(target, recursive: true);

@@ -7,8 +7,9 @@ namespace OneShotGee.Training;
 
 /// <summary>
 /// What a run's trajectory depends on, by <c>train</c> option name, as recorded in <c>trainer_state.json</c>: the
-/// base model and tokenizer (<see cref="ModelIdentity"/>), the dataset's SHA-256, the batch layout, sampling, the GEE
-/// loss and its KL anchor, AdamW, the seed, the dtype and the LoRA options. A resume must give the same values.
+/// starting model (an adapter directory's id covers its base and its weights) and tokenizer (<see cref="ModelIdentity"/>),
+/// the dataset's SHA-256, the batch layout, sampling, the GEE loss and its KL anchor, AdamW, the seed, the dtype and the
+/// LoRA options. A resume must give the same values.
 /// Left out, so free to change on resume: --max-steps (extending a run), --save-steps, --out, --resume, --merge
 /// (after training), --device (a run may move machines; its numerics then differ by rounding) and
 /// --gradient-checkpointing (the same computation, rearranged).
@@ -29,8 +30,8 @@ public static class TrajectoryOptions
 
     static SortedDictionary<string, string> Recorded(TrainOptions o) => new(StringComparer.Ordinal)
     {
-        ["model"] = ModelIdentity.Compute(o.ModelPath),
-        ["tokenizer"] = ModelIdentity.Tokenizer(o.ModelPath),
+        ["model"] = ModelIdentity.Of(StartingModel.Source(o)),
+        ["tokenizer"] = ModelIdentity.Tokenizer(StartingModel.BaseDirectory(o)),
         ["data"] = DatasetHash.Of(o.DataPath),
         ["effective-batch"] = Text(o.EffectiveBatch),
         ["micro-batch"] = Text(o.MicroBatch),

@@ -41,7 +41,8 @@ public sealed record ModelSource(string Path, string BaseDirectory, string? Adap
         if (!Directory.Exists(basePath))
             throw new InvalidInputException($"adapter '{full}': base model '{basePath}' ({from}) does not exist; pass --base-model DIR");
         if (LoraAdapter.IsAdapterDirectory(basePath))
-            throw new InvalidInputException($"adapter '{full}': base model '{basePath}' ({from}) is itself an adapter, not a full model");
+            throw new InvalidInputException($"adapter '{full}': base model '{basePath}' ({from}) is itself an adapter, not a full model; " +
+                $"write its merge with `oneshotgee merge --adapter {basePath} --out DIR` and pass --base-model DIR");
         return new ModelSource(full, basePath, full);
     }
 
@@ -74,6 +75,28 @@ public sealed record ModelSource(string Path, string BaseDirectory, string? Adap
                 LoraAdapter.Load(lm, AdapterDirectory);
                 lm.eval();
             }
+            return lm;
+        }
+        catch
+        {
+            lm.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The base with the adapter, if any, folded into its weights: a plain model to train from. Each adapted weight is
+    /// W as stored, read in float32, plus (alpha / r)·B·A, rounded once to <paramref name="dtype"/>, so a bfloat16 run
+    /// from a float32 base never rounds W before the update is added.
+    /// </summary>
+    public CausalLM LoadMerged(ScalarType dtype, Device? device = null)
+    {
+        var lm = Load(dtype, device);
+        if (AdapterDirectory is null) return lm;
+        try
+        {
+            using var checkpoint = SafetensorsCheckpoint.Open(BaseDirectory);
+            LoraAdapter.Merge(lm, checkpoint.Read);
             return lm;
         }
         catch

@@ -53,14 +53,17 @@ public static class LoraAdapter
     /// update is lost: <see cref="SaveMerged"/> keeps it), then removes the adapters and makes
     /// every parameter trainable again: the model is a plain one that <see cref="CausalLM.SavePretrained"/> writes as HF.
     /// </summary>
-    public static void Merge(CausalLM lm)
+    /// <param name="storedWeight">W by parameter name as stored (e.g. float32 on disk): the sum starts from it instead of
+    /// the model's W, which a load into a narrower dtype has already rounded.</param>
+    public static void Merge(CausalLM lm, Func<string, Tensor>? storedWeight = null)
     {
         using var noGrad = no_grad();
-        foreach (var (_, linear) in Branches(lm))
+        foreach (var (name, linear) in Branches(lm))
         {
             using var scope = NewDisposeScope();
             var lora = linear.Lora!;
-            linear.weight.copy_((linear.weight.to(ScalarType.Float32) + lora.Delta()).to(linear.weight.dtype));
+            var w = storedWeight?.Invoke(name + ".weight").to(ScalarType.Float32, lm.Device) ?? linear.weight.to(ScalarType.Float32);
+            linear.weight.copy_((w + lora.Delta()).to(linear.weight.dtype));
             linear.SetLora(null);
             lora.lora_A.Dispose();
             lora.lora_B.Dispose();

@@ -14,7 +14,7 @@ public sealed class GeeRunTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>stories260k, 16 synthetic prompts, one GEE step, a greedy paired gap on 8 held-out pairs.</summary>
-    static RunConfig TinyRun() => new()
+    internal static RunConfig TinyRun() => new()
     {
         Model = Fixtures.PathOf("models/stories260k"),
         Data = new JsonObject { ["synthetic"] = 16 },
@@ -152,25 +152,6 @@ public sealed class GeeRunTests : IDisposable
         var error = Assert.Throws<InvalidInputException>(() => GeeRun.Plan(config));
 
         Assert.Contains(expected, error.Message);
-    }
-
-    [Fact]
-    public void AnAdapterDirectoryAsTheRunsModelIsRefusedBeforeAnyStepRuns()
-    {
-        var stories = Fixtures.PathOf("models/stories260k");
-        var adapter = Path.Combine(_dir, "adapter");
-        using (var lm = Modeling.Llama.CausalLM.FromPretrained(stories))
-        {
-            Modeling.Lora.LoraAdapter.Apply(lm, new Modeling.Lora.LoraOptions(rank: 2, alpha: 4), seed: 1);
-            Modeling.Lora.LoraAdapter.Save(lm, adapter, stories);
-        }
-        var runDir = Path.Combine(_dir, "run");
-
-        var error = Assert.Throws<InvalidInputException>(() => GeeRun.Execute(TinyRun() with { Model = adapter }, runDir, resume: false));
-
-        Assert.Contains($"model '{adapter}' is a LoRA adapter directory", error.Message);
-        Assert.Contains("oneshotgee merge", error.Message);
-        Assert.False(Directory.Exists(Path.Combine(runDir, "prepare-train-data")));
     }
 
     [Fact]
