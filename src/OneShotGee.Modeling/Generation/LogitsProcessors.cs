@@ -1,3 +1,4 @@
+using OneShotGee.Modeling.Runtime;
 using static TorchSharp.torch;
 
 namespace OneShotGee.Modeling.Generation;
@@ -23,7 +24,7 @@ public static class LogitsProcessors
         using var scope = NewDisposeScope();
         k = (int)Math.Min(k, logits.shape[^1]);
         var kth = logits.topk(k).values.narrow(-1, k - 1, 1);
-        return logits.masked_fill(logits.lt(kth), double.NegativeInfinity).MoveToOuterDisposeScope();
+        return logits.masked_fill(logits.lt(kth), LiveScalars.NegativeInfinity).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -49,7 +50,7 @@ public static class LogitsProcessors
             threshold = top.gather(-1, kept - 1);
         }
         else threshold = NucleusThreshold(probs, p);
-        return logits.masked_fill(probs.lt(threshold), double.NegativeInfinity).MoveToOuterDisposeScope();
+        return logits.masked_fill(probs.lt(threshold), LiveScalars.NegativeInfinity).MoveToOuterDisposeScope();
     }
 
     /// <summary>The most likely tokens whose cumulative probability top-p reads first (a trained model's nucleus at

@@ -1,3 +1,5 @@
+using TorchSharp;
+using OneShotGee.Modeling.Runtime;
 using static TorchSharp.torch;
 
 namespace OneShotGee.Modeling.Llama;
@@ -9,10 +11,10 @@ public static class AttentionMask
     public static Tensor PositionIds(Tensor paddingMask, long s)
     {
         // A decoding step's token is never padding: its position is the count of real tokens before it.
-        if (s == 1) return paddingMask.sum(-1, keepdim: true, type: ScalarType.Int64).sub_(1);
+        if (s == 1) return paddingMask.sum(-1, keepdim: true, type: ScalarType.Int64).sub_(LiveScalars.One);
         using var scope = NewDisposeScope();
-        var positions = paddingMask.cumsum(-1) - 1;
-        positions = positions.masked_fill(paddingMask.eq(0), 1);
+        var positions = paddingMask.cumsum(-1).sub_(LiveScalars.One);
+        positions = positions.masked_fill(paddingMask.eq(0), LiveScalars.One);
         return positions.narrow(1, paddingMask.shape[1] - s, s).MoveToOuterDisposeScope();
     }
 
@@ -25,9 +27,10 @@ public static class AttentionMask
         using var scope = NewDisposeScope();
         var (b, t) = (paddingMask.shape[0], paddingMask.shape[1]);
         // One query sees every key up to itself: only padding is blocked (1·min = min, 0·min = −0, which adds nothing).
-        if (s == 1) return paddingMask.eq(0).view(b, 1, 1, t).to(dtype).mul_(finfo(dtype).min).MoveToOuterDisposeScope();
+        using var min = finfo(dtype).min.ToScalar(); // held until the op returns (LiveScalars)
+        if (s == 1) return paddingMask.eq(0).view(b, 1, 1, t).to(dtype).mul_(min).MoveToOuterDisposeScope();
         var future = ones([s, t], ScalarType.Bool, paddingMask.device).triu(t - s + 1); // key j after query i's position
         var blocked = future.logical_or(paddingMask.eq(0).unsqueeze(1)).unsqueeze(1);
-        return zeros([b, 1, s, t], dtype, paddingMask.device).masked_fill_(blocked, finfo(dtype).min).MoveToOuterDisposeScope();
+        return zeros([b, 1, s, t], dtype, paddingMask.device).masked_fill_(blocked, min).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,12 +8,12 @@ namespace OneShotGee.Modeling.Llama;
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     public readonly Parameter weight;
-    readonly double eps;
+    readonly Scalar eps; // rooted for the module's life (LiveScalars)
 
     public RmsNorm(long size, double eps, ScalarType dtype, Device device) : base(nameof(RmsNorm))
     {
         weight = new Parameter(empty(size, dtype, device));
-        this.eps = eps;
+        this.eps = eps.ToScalar();
         RegisterComponents();
     }
 
