@@ -57,6 +57,8 @@ public sealed class GeeRunAdapterModelTests : IDisposable
         return StepOneEntropies(output);
     }
 
+    static double MaxDifference(double[] a, double[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Max();
+
     static double[] PairEntropies(ModelEvaluation evaluation) => [.. evaluation.Paired!.PerPair.SelectMany(p => p.Entropies)];
 
     [Fact]
@@ -80,10 +82,11 @@ public sealed class GeeRunAdapterModelTests : IDisposable
         using (var lm = ModelSource.Resolve(adapter).Load(ScalarType.Float32)) LoraAdapter.SaveMerged(lm, merged, ScalarType.Float32);
         var data = manifest.Step("prepare-train-data")!.Outputs![0].LocalPath;
         var trained = StepOneEntropies(Path.Combine(runDir, "train-gee"));
-        Assert.Equal(TrainOneStep(config, merged, data, "from-merged"), trained);
-        Assert.NotEqual(TrainOneStep(config, Stories, data, "from-base"), trained);
+        // Equal up to float32 rounding (seen: 1.3e-7): the same merge, reached in memory and through a saved checkpoint.
+        Assert.True(MaxDifference(TrainOneStep(config, merged, data, "from-merged"), trained) < 1e-5);
+        Assert.True(MaxDifference(TrainOneStep(config, Stories, data, "from-base"), trained) > 1e-3);
         // A new LoRA (B = 0) over the merged start computes the start exactly, so its first step equals full fine-tuning's.
-        Assert.Equal(trained, StepOneEntropies(Path.Combine(runDir, "train-lora")));
+        Assert.True(MaxDifference(trained, StepOneEntropies(Path.Combine(runDir, "train-lora"))) < 1e-5);
         // Its adapter was trained over base + adapter: it names the adapter as its base, which a loader refuses.
         var final = Path.Combine(runDir, "train-lora", "final");
         Assert.Contains("oneshotgee merge --adapter", Assert.Throws<Core.InvalidInputException>(() => ModelSource.Resolve(final)).Message);
