@@ -40,7 +40,8 @@ public static class PrepareStep
         return summary;
     }
 
-    static Lexicon LoadLexicon(PrepareOptions options)
+    /// <summary>The lexicon of <paramref name="options"/>: <c>LexiconPath</c>'s file, else <c>Attribute</c>'s built-in or file.</summary>
+    public static Lexicon LoadLexicon(PrepareOptions options)
     {
         if (options.LexiconPath is null) return Lexicon.Resolve(options.Attribute);
         var lexicon = Lexicon.Load(options.LexiconPath);

@@ -78,7 +78,8 @@ public static class GeeRun
         IProgress<string>? progress = null, CancellationToken ct = default)
     {
         var steps = Plan(config);
-        var model = ResolveModel(config.Model, demoCacheRoot, progress, ct);
+        var attribute = PrepareStep.LoadLexicon(steps.OfType<PrepareDataStep>().First().Options);
+        var model = ResolveModel(config.Model, demoCacheRoot, progress, ct, attribute);
         var runId = RunIdOf(config);
         var manifest = Runner(config, runDirectory, runId)
             .Run(steps, [ArtifactRef.Of(TrainModelStep.BaseModel, model)], resume, progress, ct);
@@ -98,10 +99,13 @@ public static class GeeRun
         return new PipelineRunner(runDirectory, runId, config.ContentSha256(), config.Model);
     }
 
-    /// <summary>The base model's directory: the demo model (built once into its cache) or the model directory given.
+    /// <summary>The base model's directory: the demo model (built once into its cache, its gap planted across the groups
+    /// of <paramref name="attribute"/>, default gender) or the model directory given.
     /// A LoRA adapter directory is refused before any step runs: the trainer starts from a full model.</summary>
-    public static string ResolveModel(string model, string? demoCacheRoot, IProgress<string>? progress, CancellationToken ct) =>
-        model == "demo" ? DemoModelCache.EnsureBuilt(demoCacheRoot, new DemoProgress(progress), ct)
+    public static string ResolveModel(string model, string? demoCacheRoot, IProgress<string>? progress, CancellationToken ct,
+        Lexicon? attribute = null) =>
+        model == "demo" ? DemoModelCache.EnsureBuilt(DemoRecipe.Default with { Attribute = attribute ?? DemoRecipe.Default.Attribute },
+            demoCacheRoot, rebuild: false, new DemoProgress(progress), ct)
         : !Directory.Exists(model) ? throw new InvalidInputException($"run config: model '{model}' is not a directory (or \"demo\")")
         : LoraAdapter.IsAdapterDirectory(model) ? throw new InvalidInputException(
             $"run config: model '{model}' is a LoRA adapter directory; a run trains from a full model: write one with `oneshotgee merge --adapter {model} --out DIR`")

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using OneShotGee.Data;
 using OneShotGee.Modeling.Config;
 
 namespace OneShotGee.Training.DemoModel;
@@ -17,12 +19,19 @@ public sealed record DemoRecipe
 
     public static DemoRecipe Default { get; } = new();
 
+    /// <summary>
+    /// The attribute whose groups the corpus plants the gap across (<see cref="DemoCorpus"/>). Left out of the JSON:
+    /// the hash covers it through the corpus text, so the gender model keeps its hash.
+    /// </summary>
+    [JsonIgnore]
+    public Lexicon Attribute { get; init; } = Lexicon.BuiltIn(DemoCorpus.DefaultAttribute);
+
     public int Seed { get; init; } = 15;
-    /// <summary>Male/female twin documents to pretrain on.</summary>
+    /// <summary>Counterfactual sets (one document per group of <see cref="Attribute"/>) to pretrain on.</summary>
     public int CorpusPairs { get; init; } = 4096;
     /// <summary>Neutral counting documents (<see cref="NeutralCounting"/>) to pretrain on beside the twins.</summary>
     public int NeutralDocuments { get; init; } = 4096;
-    /// <summary>Twin prompts (drawn with another seed) whose sampled responses measure the gap.</summary>
+    /// <summary>Counterfactual sets of prompts (drawn with another seed) whose sampled responses measure the gap.</summary>
     public int HeldOutPairs { get; init; } = 64;
 
     public int HiddenSize { get; init; } = 64;
@@ -45,9 +54,9 @@ public sealed record DemoRecipe
 
     public int HeldOutSeed => Seed + 1;
 
-    /// <summary>The pretraining documents: the gendered twins, then the neutral counting documents (none held out).</summary>
+    /// <summary>The pretraining documents: the counterfactual sets, then the neutral counting documents (none held out).</summary>
     public IReadOnlyList<DemoDocument> Corpus() =>
-        [.. DemoCorpus.Generate(CorpusPairs, Seed), .. NeutralCounting.Generate(NeutralDocuments, Seed, heldOut: false)];
+        [.. DemoCorpus.Generate(CorpusPairs, Seed, Attribute), .. NeutralCounting.Generate(NeutralDocuments, Seed, heldOut: false)];
 
     /// <summary>16 hex digits of SHA-256 over the recipe, the build and corpus versions, and the corpus text.</summary>
     public string Hash(IReadOnlyList<DemoDocument> corpus)
