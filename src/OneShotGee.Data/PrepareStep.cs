@@ -40,8 +40,7 @@ public static class PrepareStep
         return summary;
     }
 
-    /// <summary>The lexicon of <paramref name="options"/>: <c>LexiconPath</c>'s file, else <c>Attribute</c>'s built-in or file.</summary>
-    public static Lexicon LoadLexicon(PrepareOptions options)
+    static Lexicon LoadLexicon(PrepareOptions options)
     {
         if (options.LexiconPath is null) return Lexicon.Resolve(options.Attribute);
         var lexicon = Lexicon.Load(options.LexiconPath);

@@ -78,8 +78,8 @@ public static class GeeRun
         IProgress<string>? progress = null, CancellationToken ct = default)
     {
         var steps = Plan(config);
-        var attribute = PrepareStep.LoadLexicon(steps.OfType<PrepareDataStep>().First().Options);
-        var model = ResolveModel(config.Model, demoCacheRoot, progress, ct, attribute);
+        var data = steps.OfType<PrepareDataStep>().First().Options;
+        var model = ResolveModel(config.Model, demoCacheRoot, progress, ct, data.LexiconPath ?? data.Attribute);
         var runId = RunIdOf(config);
         var manifest = Runner(config, runDirectory, runId)
             .Run(steps, [ArtifactRef.Of(TrainModelStep.BaseModel, model)], resume, progress, ct);
@@ -100,12 +100,11 @@ public static class GeeRun
     }
 
     /// <summary>The base model's directory: the demo model (built once into its cache, its gap planted across the groups
-    /// of <paramref name="attribute"/>, default gender) or the model directory given.
+    /// of <paramref name="attribute"/>, a built-in lexicon or a lexicon file, default gender) or the model directory given.
     /// A LoRA adapter directory is refused before any step runs: the trainer starts from a full model.</summary>
     public static string ResolveModel(string model, string? demoCacheRoot, IProgress<string>? progress, CancellationToken ct,
-        Lexicon? attribute = null) =>
-        model == "demo" ? DemoModelCache.EnsureBuilt(DemoRecipe.Default with { Attribute = attribute ?? DemoRecipe.Default.Attribute },
-            demoCacheRoot, rebuild: false, new DemoProgress(progress), ct)
+        string? attribute = null) =>
+        model == "demo" ? DemoModelCache.EnsureBuilt(DemoRecipe.For(attribute), demoCacheRoot, rebuild: false, new DemoProgress(progress), ct)
         : !Directory.Exists(model) ? throw new InvalidInputException($"run config: model '{model}' is not a directory (or \"demo\")")
         : LoraAdapter.IsAdapterDirectory(model) ? throw new InvalidInputException(
             $"run config: model '{model}' is a LoRA adapter directory; a run trains from a full model: write one with `oneshotgee merge --adapter {model} --out DIR`")

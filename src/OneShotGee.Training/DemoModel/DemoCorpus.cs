@@ -52,8 +52,15 @@ public static class DemoCorpus
     public static IReadOnlyList<DemoDocument> Generate(int sets, int seed, Lexicon? attribute = null)
     {
         var lexicon = attribute ?? Lexicon.BuiltIn(DefaultAttribute);
-        var prompts = new SyntheticPrompts(new GroupDetector(lexicon), new CounterfactualAugmenter(lexicon))
-            .Generate(lexicon.Groups.Count * sets, seed);
+        IReadOnlyList<PreparedRow> prompts;
+        try
+        {
+            prompts = new SyntheticPrompts(new GroupDetector(lexicon), new CounterfactualAugmenter(lexicon)).Generate(lexicon.Groups.Count * sets, seed);
+        }
+        catch (InvalidInputException e)
+        {
+            throw new InvalidInputException($"the demo corpus cannot plant a gap across attribute '{lexicon.Attribute}': {e.Message}", e);
+        }
         RequireDistinctVariants(lexicon, prompts);
         var index = lexicon.Groups.Select((group, i) => (group, i)).ToDictionary();
         var random = new Random(seed);
@@ -66,7 +73,7 @@ public static class DemoCorpus
         foreach (var set in prompts.GroupBy(p => p.PairId))
             if (set.GroupBy(p => p.Text).FirstOrDefault(same => same.Count() > 1) is { } same)
                 throw new InvalidInputException(
-                    $"the demo corpus cannot use lexicon '{lexicon.Id}': its slots write groups {string.Join(" and ", same.Select(p => p.Group))} " +
+                    $"the demo corpus cannot plant a gap across attribute '{lexicon.Attribute}': its slots write groups {string.Join(" and ", same.Select(p => p.Group))} " +
                     $"the same in \"{same.Key}\"; the demo needs each group's own words for the synthetic gender templates");
     }
 

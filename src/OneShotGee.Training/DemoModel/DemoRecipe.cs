@@ -20,11 +20,18 @@ public sealed record DemoRecipe
     public static DemoRecipe Default { get; } = new();
 
     /// <summary>
-    /// The attribute whose groups the corpus plants the gap across (<see cref="DemoCorpus"/>). Left out of the JSON:
-    /// the hash covers it through the corpus text, so the gender model keeps its hash.
+    /// The attribute whose groups the corpus plants the gap across (<see cref="DemoCorpus"/>): a built-in lexicon or a
+    /// lexicon file (<see cref="Lexicon.Resolve"/>); null is gender, left out of the JSON so that its hash stays.
     /// </summary>
-    [JsonIgnore]
-    public Lexicon Attribute { get; init; } = Lexicon.BuiltIn(DemoCorpus.DefaultAttribute);
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Attribute { get; init; }
+
+    /// <summary>The lexicon of <see cref="Attribute"/>.</summary>
+    public Lexicon AttributeLexicon() => Lexicon.Resolve(Attribute ?? DemoCorpus.DefaultAttribute);
+
+    /// <summary>The default recipe for <paramref name="attribute"/> (gender when null or "gender").</summary>
+    public static DemoRecipe For(string? attribute) =>
+        attribute is null or DemoCorpus.DefaultAttribute ? Default : Default with { Attribute = attribute };
 
     public int Seed { get; init; } = 15;
     /// <summary>Counterfactual sets (one document per group of <see cref="Attribute"/>) to pretrain on.</summary>
@@ -56,7 +63,7 @@ public sealed record DemoRecipe
 
     /// <summary>The pretraining documents: the counterfactual sets, then the neutral counting documents (none held out).</summary>
     public IReadOnlyList<DemoDocument> Corpus() =>
-        [.. DemoCorpus.Generate(CorpusPairs, Seed, Attribute), .. NeutralCounting.Generate(NeutralDocuments, Seed, heldOut: false)];
+        [.. DemoCorpus.Generate(CorpusPairs, Seed, AttributeLexicon()), .. NeutralCounting.Generate(NeutralDocuments, Seed, heldOut: false)];
 
     /// <summary>16 hex digits of SHA-256 over the recipe, the build and corpus versions, and the corpus text.</summary>
     public string Hash(IReadOnlyList<DemoDocument> corpus)
