@@ -54,7 +54,7 @@ public sealed class RunCommandTests : IDisposable
         var result = await CliRunner.RunAsync("demo", "--attribute", "religion", "--out", _dir.File("demo-religion"), "--cache-dir", _dir.File("cache"));
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("lexicon 'religion'", result.Error);
+        Assert.Contains("cannot plant a gap across attribute 'religion'", result.Error);
     }
 
     // From report.json: the GEE row removes at least 80 % of the max − min gap, raises perplexity on neutral held-out
