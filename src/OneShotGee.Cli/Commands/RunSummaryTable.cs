@@ -38,7 +38,7 @@ static class RunSummaryTable
             table.AddRow([.. cells.Select(Markup.Escape)]);
         }
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-        console.Profile.Width = Math.Max(console.Profile.Width, 160); // a redirected stream reports 80 columns and would wrap every cell
+        console.Profile.Width = Math.Max(console.Profile.Width, 200); // a redirected stream reports 80 columns and would wrap every cell
         console.Write(table);
         foreach (var subset in subsets ?? []) output.WriteLine($"{subset} (a seeded random subset, not the whole set)");
     }
