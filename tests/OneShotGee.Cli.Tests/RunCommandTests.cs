@@ -26,6 +26,7 @@ public sealed class RunCommandTests : IDisposable
         foreach (var model in new[] { "baseline", "em", "gee" }) Assert.Matches($@"│ {model} +│", result.Output);
         Assert.Contains("gap reduction", result.Output);
         Assert.Matches(@"\n  gee +gap reduction \+\d+ ± \d+ %", result.Output);
+        Assert.DoesNotContain(" var ", result.Output);
         foreach (var file in new[] { "report.md", "report.json", "group_entropy.png", "entropy_gap.png", "training_loss.png" })
             Assert.True(File.Exists(Path.Combine(outDir, "report", file)), file);
 
@@ -45,6 +46,13 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Matches(@"│ model +│ H\[male\] │ H\[female\] │ H\[nonbinary\] │ +H̄ │ +var │", result.Output);
+        Assert.Contains("| variance of H[g] |", File.ReadAllText(Path.Combine(outDir, "report", "report.md")));
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "report", "report.json")));
+        var paired = report.RootElement.GetProperty("models")[0].GetProperty("benchmarks").EnumerateArray()
+            .Single(b => b.GetProperty("benchmark").GetString() == "paired").GetProperty("metrics");
+        double[] h = [.. new[] { "male", "female", "nonbinary" }.Select(g => paired.GetProperty("h_" + g).GetDouble())];
+        Assert.Equal(h.Max() - h.Min(), paired.GetProperty("gap").GetDouble(), 12);
+        Assert.Equal(h.Sum(x => (x - h.Average()) * (x - h.Average())) / 3, paired.GetProperty("variance").GetDouble(), 12);
         AssertTheGeeRowMeetsTheRetentionBars(outDir);
     }
 
