@@ -61,20 +61,9 @@ public static class DemoCorpus
         {
             throw new InvalidInputException($"the demo corpus cannot plant a gap across attribute '{lexicon.Attribute}': {e.Message}", e);
         }
-        RequireDistinctVariants(lexicon, prompts);
         var index = lexicon.Groups.Select((group, i) => (group, i)).ToDictionary();
         var random = new Random(seed);
         return [.. prompts.Select(row => new DemoDocument(row.Text, row.Group, Response(index[row.Group], random)))];
-    }
-
-    // One prompt planted with two entropies would be a contradiction the model cannot learn: every group needs its own words.
-    static void RequireDistinctVariants(Lexicon lexicon, IReadOnlyList<PreparedRow> prompts)
-    {
-        foreach (var set in prompts.GroupBy(p => p.PairId))
-            if (set.GroupBy(p => p.Text).FirstOrDefault(same => same.Count() > 1) is { } same)
-                throw new InvalidInputException(
-                    $"the demo corpus cannot plant a gap across attribute '{lexicon.Attribute}': its slots write groups {string.Join(" and ", same.Select(p => p.Group))} " +
-                    $"the same in \"{same.Key}\"; the demo needs each group's own words for the synthetic gender templates");
     }
 
     static string Response(int groupIndex, Random random) =>
