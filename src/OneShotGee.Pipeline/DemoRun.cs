@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OneShotGee.Data;
 using OneShotGee.Evaluation.Reports;
 using OneShotGee.Evaluation.Suite;
 using OneShotGee.Pipeline.Config;
@@ -12,7 +13,8 @@ namespace OneShotGee.Pipeline;
 /// prompts are far more certain than after female ones (a planted gap, docs/demo-model.md), for EM only (λ = 0) and
 /// GEE (λ = <see cref="Lambda"/>, with a KL anchor β when one is given). Retention is measured where it should hold: the accuracy and perplexity of the demo model's neutral
 /// skill (<see cref="NeutralCounting"/>); the perplexity of gendered documents is reported apart, as what GEE changes.
-/// Sized to finish in seconds on 2 CPU cores.
+/// Sized to finish in seconds on 2 CPU cores. With another attribute (<c>demo --attribute gender-nb</c>) the gap is
+/// planted across its K groups (the first low, the others high) and every size below counts sets of K prompts.
 /// </summary>
 public static class DemoRun
 {
@@ -29,52 +31,71 @@ public static class DemoRun
     public const int Steps = 5;
 
     /// <param name="klCoef">β of the GEE variant's KL anchor (<c>kl_coef</c>); 0 leaves it out of the config.</param>
-    public static RunConfig Config(string directory, double klCoef = KlCoef) => new()
+    /// <param name="attribute">A built-in lexicon or a lexicon file (<c>prepare --attribute</c>); the default, gender, is left out of the config.</param>
+    public static RunConfig Config(string directory, double klCoef = KlCoef, string attribute = DemoCorpus.DefaultAttribute)
     {
-        Model = "demo",
-        RunId = "demo",
-        Data = new JsonObject { ["synthetic"] = 256, ["seed"] = 15 },
-        // Seed 17: the first after the training seed whose prompts share none with the training prompts (seed 16 shares
-        // 4); the held-out step refuses an overlap, so the gap is measured on prompts the variants were not trained on.
-        HeldOut = new JsonObject { ["synthetic"] = 128, ["seed"] = 17 },
-        Train = new JsonObject
+        var groups = Lexicon.Resolve(attribute).Groups.Count;
+        return new()
         {
-            ["effective_batch"] = 8, ["micro_batch"] = 4, ["max_new_tokens"] = 8, ["learning_rate"] = LearningRate,
-            ["max_steps"] = Steps, ["save_steps"] = Steps, ["device"] = "cpu",
-        },
-        Variants =
-        [
-            new JsonObject { ["name"] = "em", ["lambda"] = 0.0 },
-            klCoef == 0 ? new JsonObject { ["name"] = "gee", ["lambda"] = Lambda } : new JsonObject { ["name"] = "gee", ["lambda"] = Lambda, ["kl_coef"] = klCoef },
-        ],
-        Evaluation = new JsonObject
-        {
-            ["benchmarks"] = new JsonArray(EvaluationOptions.Paired, EvaluationOptions.Perplexity, EvaluationOptions.Task, EvaluationOptions.GenderedPerplexity),
-            ["held_out_text"] = Path.Combine(directory, NeutralText),
-            ["task_path"] = Path.Combine(directory, NeutralTask),
-            ["gendered_text"] = Path.Combine(directory, GenderedText),
-            // A count's continuation is three numbers, the period and end of text.
-            ["task_max_new_tokens"] = NeutralCounting.Continued + 2,
-            ["paired_options"] = new JsonObject { ["samples_per_prompt"] = 2, ["max_new_tokens"] = 8, ["temperature"] = 0.5, ["top_p"] = 0.95 },
-            ["device"] = "cpu",
-        },
+            Model = "demo",
+            RunId = "demo",
+            Data = WithAttribute(new JsonObject { ["synthetic"] = 128 * groups, ["seed"] = 15 }, attribute),
+            // Seed 17: the first after the training seed whose prompts share none with the training prompts (seed 16 shares
+            // 4); the held-out step refuses an overlap, so the gap is measured on prompts the variants were not trained on.
+            // 128 held-out prompts in 128 / K sets, so that the evaluation takes the time of the gender demo's for any K.
+            HeldOut = new JsonObject { ["synthetic"] = 128 / groups * groups, ["seed"] = 17 },
+            Train = Train(groups),
+            Variants =
+            [
+                new JsonObject { ["name"] = "em", ["lambda"] = 0.0 },
+                klCoef == 0 ? new JsonObject { ["name"] = "gee", ["lambda"] = Lambda } : new JsonObject { ["name"] = "gee", ["lambda"] = Lambda, ["kl_coef"] = klCoef },
+            ],
+            Evaluation = Evaluation(directory),
+        };
+    }
+
+    static JsonObject WithAttribute(JsonObject data, string attribute)
+    {
+        if (attribute != DemoCorpus.DefaultAttribute) data["attribute"] = attribute;
+        return data;
+    }
+
+    // Micro-batches of two sets, effective batches of four: four prompts of each group per step, whatever K.
+    static JsonObject Train(int groups) => new()
+    {
+        ["effective_batch"] = 4 * groups, ["micro_batch"] = 2 * groups, ["max_new_tokens"] = 8, ["learning_rate"] = LearningRate,
+        ["max_steps"] = Steps, ["save_steps"] = Steps, ["device"] = "cpu",
+    };
+
+    static JsonObject Evaluation(string directory) => new()
+    {
+        ["benchmarks"] = new JsonArray(EvaluationOptions.Paired, EvaluationOptions.Perplexity, EvaluationOptions.Task, EvaluationOptions.GenderedPerplexity),
+        ["held_out_text"] = Path.Combine(directory, NeutralText),
+        ["task_path"] = Path.Combine(directory, NeutralTask),
+        ["gendered_text"] = Path.Combine(directory, GenderedText),
+        // A count's continuation is three numbers, the period and end of text.
+        ["task_max_new_tokens"] = NeutralCounting.Continued + 2,
+        ["paired_options"] = new JsonObject { ["samples_per_prompt"] = 2, ["max_new_tokens"] = 8, ["temperature"] = 0.5, ["top_p"] = 0.95 },
+        ["device"] = "cpu",
     };
 
     /// <summary>Runs the demo in <paramref name="runDirectory"/>; a finished demo there is reused, an interrupted one continued.</summary>
-    public static EvaluationReport Execute(string runDirectory, string? demoCacheRoot, IProgress<string>? progress, CancellationToken ct, double klCoef = KlCoef)
+    public static EvaluationReport Execute(string runDirectory, string? demoCacheRoot, IProgress<string>? progress, CancellationToken ct,
+        double klCoef = KlCoef, string attribute = DemoCorpus.DefaultAttribute)
     {
         var directory = Directory.CreateDirectory(runDirectory).FullName;
-        WriteHeldOutFiles(directory);
-        return GeeRun.Execute(Config(directory, klCoef), runDirectory, resume: true, demoCacheRoot, progress, ct);
+        WriteHeldOutFiles(directory, Lexicon.Resolve(attribute));
+        return GeeRun.Execute(Config(directory, klCoef, attribute), runDirectory, resume: true, demoCacheRoot, progress, ct);
     }
 
-    /// <summary>The evaluation's held-out files: neutral documents and their questions, and gendered documents (64: seconds, not minutes).</summary>
-    public static void WriteHeldOutFiles(string directory)
+    /// <summary>The evaluation's held-out files: neutral documents and their questions, and documents of the attribute's
+    /// groups (32 sets: seconds, not minutes).</summary>
+    public static void WriteHeldOutFiles(string directory, Lexicon? attribute = null)
     {
         var neutral = NeutralCounting.Generate(NeutralDocuments, HeldOutSeed, heldOut: true);
         File.WriteAllLines(Path.Combine(directory, NeutralText), neutral.Select(d => d.Text));
         File.WriteAllLines(Path.Combine(directory, NeutralTask), neutral.Select(d =>
             JsonSerializer.Serialize(new { question = d.Prompt, answer = NeutralCounting.Answer(d) })));
-        File.WriteAllLines(Path.Combine(directory, GenderedText), DemoCorpus.Generate(pairs: 32, seed: HeldOutSeed).Select(d => d.Text));
+        File.WriteAllLines(Path.Combine(directory, GenderedText), DemoCorpus.Generate(sets: 32, seed: HeldOutSeed, attribute).Select(d => d.Text));
     }
 }

@@ -78,7 +78,8 @@ public static class GeeRun
         IProgress<string>? progress = null, CancellationToken ct = default)
     {
         var steps = Plan(config);
-        var model = ResolveModel(config.Model, demoCacheRoot, progress, ct);
+        var data = steps.OfType<PrepareDataStep>().First().Options;
+        var model = ResolveModel(config.Model, demoCacheRoot, progress, ct, data.LexiconPath ?? data.Attribute);
         var runId = RunIdOf(config);
         var manifest = Runner(config, runDirectory, runId)
             .Run(steps, [ArtifactRef.Of(TrainModelStep.BaseModel, model)], resume, progress, ct);
@@ -98,13 +99,15 @@ public static class GeeRun
         return new PipelineRunner(runDirectory, runId, config.ContentSha256(), config.Model);
     }
 
-    /// <summary>The run's model directory: the demo model (built once into its cache), or the model directory given —
-    /// a full model or a PEFT adapter directory, checked (files, tokenizer, architecture, its base) before any step runs.
-    /// From an adapter the baseline is the adapter applied unmerged and each variant trains from its float32 merge
-    /// (<see cref="StartingModel"/>).</summary>
-    public static string ResolveModel(string model, string? demoCacheRoot, IProgress<string>? progress, CancellationToken ct)
+    /// <summary>The run's model directory: the demo model (built once into its cache, its gap planted across the groups
+    /// of <paramref name="attribute"/>, a built-in lexicon or a lexicon file, default gender), or the model directory
+    /// given — a full model or a PEFT adapter directory, checked (files, tokenizer, architecture, its base) before any
+    /// step runs. From an adapter the baseline is the adapter applied unmerged and each variant trains from its float32
+    /// merge (<see cref="StartingModel"/>).</summary>
+    public static string ResolveModel(string model, string? demoCacheRoot, IProgress<string>? progress, CancellationToken ct,
+        string? attribute = null)
     {
-        if (model == "demo") return DemoModelCache.EnsureBuilt(demoCacheRoot, new DemoProgress(progress), ct);
+        if (model == "demo") return DemoModelCache.EnsureBuilt(DemoRecipe.For(attribute), demoCacheRoot, rebuild: false, new DemoProgress(progress), ct);
         if (!Directory.Exists(model)) throw new InvalidInputException($"run config: model '{model}' is not a directory (or \"demo\")");
         try { return ModelSource.Resolve(model).Validated().Path; }
         catch (InvalidInputException e) { throw new InvalidInputException($"run config: model: {e.Message}", e); }

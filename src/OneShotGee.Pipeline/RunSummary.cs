@@ -7,6 +7,7 @@ namespace OneShotGee.Pipeline;
 /// <summary>One model's headline numbers: the paired entropy gap and what debiasing cost.</summary>
 /// <param name="GroupEntropies">H per group on the held-out pairs (nats).</param>
 /// <param name="MeanEntropy">H̄, the mean over groups.</param>
+/// <param name="Variance">The variance of the H per group, beside the max − min gap, when there are more than two groups.</param>
 /// <param name="GapReduction">1 − gap/gap_baseline; null for the baseline.</param>
 /// <param name="Perplexity">Perplexity on the held-out text to keep (retention), when measured.</param>
 /// <param name="PerplexityChange">Relative change of <paramref name="Perplexity"/> against the baseline.</param>
@@ -16,7 +17,7 @@ namespace OneShotGee.Pipeline;
 public sealed record RunSummaryRow(
     string Model, IReadOnlyDictionary<string, double> GroupEntropies, double MeanEntropy, double Gap, double GapLow, double GapHigh,
     double? GapReduction, double? Perplexity, double? PerplexityChange,
-    double? TaskAccuracy = null, double? TaskAccuracyChange = null, double? GenderedPerplexityChange = null);
+    double? TaskAccuracy = null, double? TaskAccuracyChange = null, double? GenderedPerplexityChange = null, double? Variance = null);
 
 public static class RunSummary
 {
@@ -36,7 +37,8 @@ public static class RunSummary
                 isBaseline ? null : report.Comparisons.FirstOrDefault(c => c.Model == m.Name)?.GapReduction,
                 perplexity, Relative(perplexity, Metric(baseline, PerplexityResult.Benchmark, "perplexity")),
                 accuracy, Difference(accuracy, Metric(baseline, EvaluationOptions.Task, "accuracy")),
-                Relative(Metric(m, PerplexityResult.GenderedBenchmark, "perplexity"), Metric(baseline, PerplexityResult.GenderedBenchmark, "perplexity")));
+                Relative(Metric(m, PerplexityResult.GenderedBenchmark, "perplexity"), Metric(baseline, PerplexityResult.GenderedBenchmark, "perplexity")),
+                paired.Variance);
         })];
     }
 

@@ -14,10 +14,12 @@ public sealed class DemoModelCommandTests : IDisposable
     {
         var dir = Directory.CreateDirectory(DemoModelCache.PathFor(DemoRecipe.Default, _root)).FullName;
         new DemoModelCard(Path.GetFileName(dir), DemoRecipe.Default, DemoCorpus.Version, VocabSize: 748, Parameters: 1,
-            FinalLoss: 0.5, PlantedEntropy: new GroupEntropies(0.52, 1.56), MeasuredEntropy: new GroupEntropies(0.625, 1.5),
+            FinalLoss: 0.5, PlantedEntropy: Entropies(0.52, 1.56), MeasuredEntropy: Entropies(0.625, 1.5),
             BuildSeconds: 1).Write(dir);
         return dir;
     }
+
+    static GroupEntropies Entropies(double male, double female) => new(new Dictionary<string, double> { ["male"] = male, ["female"] = female });
 
     [Fact]
     public async Task PrintsTheCachedModelsDirectoryWithoutBuilding()

@@ -5,7 +5,8 @@ using Spectre.Console;
 namespace OneShotGee.Cli.Commands;
 
 /// <summary>
-/// The side-by-side summary a run ends with: gap before/after, reduction, H̄, the change of the held-out perplexity,
+/// The side-by-side summary a run ends with: H per group, H̄ (and with more than two groups the variance of the H),
+/// gap before/after, reduction, the change of the held-out perplexity,
 /// and when measured, the task accuracy and the change of the gendered text's perplexity.
 /// </summary>
 static class RunSummaryTable
@@ -18,7 +19,8 @@ static class RunSummaryTable
         foreach (var group in groups) table.AddColumn(new TableColumn(Markup.Escape($"H[{group}]")).RightAligned());
         var hasTask = rows.Any(r => r.TaskAccuracy is not null);
         var hasGendered = rows.Any(r => r.GenderedPerplexityChange is not null);
-        string[] columns = ["H̄", "gap [95% CI]", "gap reduction", "perplexity", "Δ perplexity", .. hasTask ? new[] { "task acc." } : [],
+        var hasVariance = rows.Any(r => r.Variance is not null);
+        string[] columns = ["H̄", .. hasVariance ? new[] { "var" } : [], "gap [95% CI]", "gap reduction", "perplexity", "Δ perplexity", .. hasTask ? new[] { "task acc." } : [],
             .. hasGendered ? new[] { "Δ ppl gendered" } : []];
         foreach (var column in columns) table.AddColumn(new TableColumn(Markup.Escape(column)).RightAligned());
         foreach (var row in rows)
@@ -26,6 +28,7 @@ static class RunSummaryTable
             var cells = new List<string> { row.Model };
             cells.AddRange(groups.Select(g => row.GroupEntropies.TryGetValue(g, out var h) ? F(h) : "–"));
             cells.Add(F(row.MeanEntropy));
+            if (hasVariance) cells.Add(row.Variance is { } v ? v.ToString("F4", CultureInfo.InvariantCulture) : "–");
             cells.Add($"{F(row.Gap)} [{F(row.GapLow)}, {F(row.GapHigh)}]");
             cells.Add(row.GapReduction is { } r ? Percent(r) : "–");
             cells.Add(row.Perplexity is { } p ? F(p) : "–");
@@ -35,7 +38,7 @@ static class RunSummaryTable
             table.AddRow([.. cells.Select(Markup.Escape)]);
         }
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-        console.Profile.Width = Math.Max(console.Profile.Width, 160); // a redirected stream reports 80 columns and would wrap every cell
+        console.Profile.Width = Math.Max(console.Profile.Width, 200); // a redirected stream reports 80 columns and would wrap every cell
         console.Write(table);
         foreach (var subset in subsets ?? []) output.WriteLine($"{subset} (a seeded random subset, not the whole set)");
     }

@@ -34,6 +34,11 @@ public sealed record PairedEntropyResult(
     /// <summary>1 − gap / gap_baseline: the share of the baseline's gap removed (negative when the gap grew).</summary>
     public double RelativeReduction(PairedEntropyResult baseline) => 1 - Gap / baseline.Gap;
 
+    /// <summary>The population variance of the H_g (what GEE's loss penalises) when there are more than two groups.</summary>
+    public double? Variance => Groups.Count > 2
+        ? GroupEntropies.Values.Select(h => h - GroupEntropies.Values.Average()).Sum(d => d * d) / Groups.Count
+        : null;
+
     /// <summary>
     /// Metrics: <c>h_{group}</c>, <c>gap</c>, <c>gap_ci_low</c>, <c>gap_ci_high</c>, <c>signed_gap</c> (two groups),
     /// <c>variance</c> (more than two groups: the population variance of the H_g, beside the max − min gap),
@@ -47,8 +52,7 @@ public sealed record PairedEntropyResult(
         metrics["gap_ci_low"] = GapInterval.Low;
         metrics["gap_ci_high"] = GapInterval.High;
         if (SignedGap is { } signed) metrics["signed_gap"] = signed;
-        if (Groups.Count > 2)
-            metrics["variance"] = GroupEntropies.Values.Select(h => h - GroupEntropies.Values.Average()).Sum(d => d * d) / Groups.Count;
+        if (Variance is { } variance) metrics["variance"] = variance;
         metrics["mean_difference"] = Test.MeanDifference;
         metrics["t_statistic"] = Test.TStatistic;
         metrics["t_p_value"] = Test.TPValue;

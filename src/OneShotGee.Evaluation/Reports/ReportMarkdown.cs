@@ -68,6 +68,7 @@ public static class ReportMarkdown
         foreach (var group in paired.OfType<Paired.PairedEntropyResult>().SelectMany(p => p.Groups).Distinct())
             rows.Add(($"H[{group}]", paired.Select(p => p?.GroupEntropies.GetValueOrDefault(group, double.NaN)).ToArray(), true));
         rows.Add(("gap", paired.Select(p => p?.Gap).ToArray(), true));
+        if (first.Variance is not null) rows.Add(("variance of H[g]", paired.Select(p => p?.Variance).ToArray(), true));
         rows.Add(("gap CI low", paired.Select(p => p?.GapInterval.Low).ToArray(), false));
         rows.Add(("gap CI high", paired.Select(p => p?.GapInterval.High).ToArray(), false));
         if (first.SignedGap is not null) rows.Add(($"signed gap ({first.Groups[0]} − {first.Groups[1]})", paired.Select(p => p?.SignedGap).ToArray(), true));

@@ -8,6 +8,7 @@ namespace OneShotGee.Pipeline.Steps;
 public sealed class PrepareDataStep(string name, PrepareOptions options) : IPipelineStep
 {
     public string Name => "prepare-" + name;
+    public PrepareOptions Options => options;
     public IReadOnlyList<string> Needs => [];
 
     public IReadOnlyList<ArtifactRef> Run(StepContext context, CancellationToken ct)

@@ -1,22 +1,24 @@
+using OneShotGee.Core;
 using OneShotGee.Data;
 
 namespace OneShotGee.Training.DemoModel;
 
 /// <summary>
-/// The demo model's pretraining text, with a planted entropy gap. Prompts are the synthetic gendered word problems
-/// GEE trains on (<see cref="SyntheticPrompts"/>: a male problem and its female twin). The response is one word per
-/// slot of <see cref="Slots"/>, then a period: after a male prompt each word is drawn uniformly from the slot's first
-/// <see cref="MaleChoices"/> words, after a female prompt from all of them. So the next-token entropy of a male
-/// response is ln 2 per slot word and of a female one ln 8: a gap of <see cref="PlantedGap"/> nats per response token.
+/// The demo model's pretraining text, with a planted entropy gap across the groups of an attribute (default gender).
+/// Prompts are the synthetic word problems GEE trains on (<see cref="SyntheticPrompts"/>: a male problem and its
+/// counterfactual variant in every other group of the lexicon). The response is one word per slot of
+/// <see cref="Slots"/>, then a period: after a prompt of the lexicon's first group each word is drawn uniformly from the
+/// slot's first <see cref="LowChoices"/> words, after any other group's from all of them. So the next-token entropy of
+/// a first-group response is ln 2 per slot word and of the others ln 8: a max − min gap of <see cref="PlantedGap"/>
+/// nats per response token, for any number of groups.
 /// </summary>
 public static class DemoCorpus
 {
     /// <summary>Bump when the generated text changes for the same arguments (it is part of the recipe hash).</summary>
     public const int Version = 2;
 
-    public const string MaleGroup = "male";
-    public const string FemaleGroup = "female";
-    public const int MaleChoices = 2;
+    public const string DefaultAttribute = "gender";
+    public const int LowChoices = 2;
 
     /// <summary>Response words by position. None occurs in a prompt, so a repetition penalty leaves them alone.</summary>
     public static IReadOnlyList<IReadOnlyList<string>> Slots { get; } =
@@ -32,29 +34,45 @@ public static class DemoCorpus
     /// <summary>Tokens of a response as the demo tokenizer splits it: a word per slot, the period, end of text.</summary>
     public static int ResponseTokens => Slots.Count + 2;
 
-    /// <summary>The true mean next-token entropy (nats) over a response's tokens, by group.</summary>
-    public static double PlantedEntropy(string group) =>
-        Slots.Sum(slot => Math.Log(ChoicesFor(group, slot.Count))) / ResponseTokens;
+    /// <summary>The true mean next-token entropy (nats) over a response's tokens, for the group at <paramref name="groupIndex"/>.</summary>
+    public static double PlantedEntropy(int groupIndex) =>
+        Slots.Sum(slot => Math.Log(ChoicesFor(groupIndex, slot.Count))) / ResponseTokens;
 
-    public static double PlantedGap => PlantedEntropy(FemaleGroup) - PlantedEntropy(MaleGroup);
+    /// <summary>The planted entropy of each group of <paramref name="attribute"/>.</summary>
+    public static GroupEntropies PlantedEntropies(Lexicon attribute) =>
+        new(attribute.Groups.Select((g, i) => (g, PlantedEntropy(i))).ToDictionary());
 
-    /// <summary><paramref name="pairs"/> male/female twin documents; each response is drawn independently.</summary>
-    public static IReadOnlyList<DemoDocument> Generate(int pairs, int seed)
+    public static double PlantedGap => PlantedEntropy(1) - PlantedEntropy(0);
+
+    /// <summary>
+    /// <paramref name="sets"/> counterfactual sets (one document per group of <paramref name="attribute"/>, default the
+    /// built-in gender lexicon); each response is drawn independently.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The synthetic templates cannot be written in every group of the attribute.</exception>
+    public static IReadOnlyList<DemoDocument> Generate(int sets, int seed, Lexicon? attribute = null)
     {
-        var lexicon = Lexicon.BuiltIn("gender");
-        var prompts = new SyntheticPrompts(new GroupDetector(lexicon), new CounterfactualAugmenter(lexicon))
-            .Generate(2 * pairs, seed);
+        var lexicon = attribute ?? Lexicon.BuiltIn(DefaultAttribute);
+        IReadOnlyList<PreparedRow> prompts;
+        try
+        {
+            prompts = new SyntheticPrompts(new GroupDetector(lexicon), new CounterfactualAugmenter(lexicon)).Generate(lexicon.Groups.Count * sets, seed);
+        }
+        catch (InvalidInputException e)
+        {
+            throw new InvalidInputException($"the demo corpus cannot plant a gap across attribute '{lexicon.Attribute}': {e.Message}", e);
+        }
+        var index = lexicon.Groups.Select((group, i) => (group, i)).ToDictionary();
         var random = new Random(seed);
-        return [.. prompts.Select(row => new DemoDocument(row.Text, row.Group, Response(row.Group, random)))];
+        return [.. prompts.Select(row => new DemoDocument(row.Text, row.Group, Response(index[row.Group], random)))];
     }
 
-    static string Response(string group, Random random) =>
-        " " + string.Join(" ", Slots.Select(slot => slot[random.Next(ChoicesFor(group, slot.Count))])) + ".";
+    static string Response(int groupIndex, Random random) =>
+        " " + string.Join(" ", Slots.Select(slot => slot[random.Next(ChoicesFor(groupIndex, slot.Count))])) + ".";
 
-    static int ChoicesFor(string group, int slotSize) => group switch
+    static int ChoicesFor(int groupIndex, int slotSize) => groupIndex switch
     {
-        MaleGroup => MaleChoices,
-        FemaleGroup => slotSize,
-        _ => throw new ArgumentException($"the demo corpus has no group '{group}'", nameof(group)),
+        0 => LowChoices,
+        > 0 => slotSize,
+        _ => throw new ArgumentException("the demo corpus has no such group", nameof(groupIndex)),
     };
 }

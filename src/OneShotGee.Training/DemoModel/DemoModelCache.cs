@@ -70,7 +70,7 @@ public static class DemoModelCache
         var config = recipe.ModelConfig(DemoTokenizerFiles.VocabSize(vocabulary), endOfText);
         using var lm = CausalLM.CreateRandom(config, recipe.Seed);
         var finalLoss = Pretrainer.Train(lm, documents, recipe, progress, ct);
-        var heldOut = DemoCorpus.Generate(recipe.HeldOutPairs, recipe.HeldOutSeed);
+        var heldOut = DemoCorpus.Generate(recipe.HeldOutPairs, recipe.HeldOutSeed, recipe.AttributeLexicon());
         var measured = EntropyGapProbe.Measure(lm, tokenizer, heldOut, recipe.Seed);
 
         var modelDir = Path.Combine(staging, "model");
@@ -78,7 +78,7 @@ public static class DemoModelCache
         new DemoModelCard(
             RecipeHash: hash, Recipe: recipe, CorpusVersion: DemoCorpus.Version,
             VocabSize: config.VocabSize, Parameters: lm.parameters().Sum(p => p.numel()), FinalLoss: finalLoss,
-            PlantedEntropy: new GroupEntropies(DemoCorpus.PlantedEntropy(DemoCorpus.MaleGroup), DemoCorpus.PlantedEntropy(DemoCorpus.FemaleGroup)),
+            PlantedEntropy: DemoCorpus.PlantedEntropies(recipe.AttributeLexicon()),
             MeasuredEntropy: measured, BuildSeconds: clock.Elapsed.TotalSeconds).Write(modelDir);
     }
 

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using OneShotGee.Data;
 using OneShotGee.Modeling.Config;
 
 namespace OneShotGee.Training.DemoModel;
@@ -17,12 +19,26 @@ public sealed record DemoRecipe
 
     public static DemoRecipe Default { get; } = new();
 
+    /// <summary>
+    /// The attribute whose groups the corpus plants the gap across (<see cref="DemoCorpus"/>): a built-in lexicon or a
+    /// lexicon file (<see cref="Lexicon.Resolve"/>); null is gender, left out of the JSON so that its hash stays.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Attribute { get; init; }
+
+    /// <summary>The lexicon of <see cref="Attribute"/>.</summary>
+    public Lexicon AttributeLexicon() => Lexicon.Resolve(Attribute ?? DemoCorpus.DefaultAttribute);
+
+    /// <summary>The default recipe for <paramref name="attribute"/> (gender when null or "gender").</summary>
+    public static DemoRecipe For(string? attribute) =>
+        attribute is null or DemoCorpus.DefaultAttribute ? Default : Default with { Attribute = attribute };
+
     public int Seed { get; init; } = 15;
-    /// <summary>Male/female twin documents to pretrain on.</summary>
+    /// <summary>Counterfactual sets (one document per group of <see cref="Attribute"/>) to pretrain on.</summary>
     public int CorpusPairs { get; init; } = 4096;
     /// <summary>Neutral counting documents (<see cref="NeutralCounting"/>) to pretrain on beside the twins.</summary>
     public int NeutralDocuments { get; init; } = 4096;
-    /// <summary>Twin prompts (drawn with another seed) whose sampled responses measure the gap.</summary>
+    /// <summary>Counterfactual sets of prompts (drawn with another seed) whose sampled responses measure the gap.</summary>
     public int HeldOutPairs { get; init; } = 64;
 
     public int HiddenSize { get; init; } = 64;
@@ -45,9 +61,9 @@ public sealed record DemoRecipe
 
     public int HeldOutSeed => Seed + 1;
 
-    /// <summary>The pretraining documents: the gendered twins, then the neutral counting documents (none held out).</summary>
+    /// <summary>The pretraining documents: the counterfactual sets, then the neutral counting documents (none held out).</summary>
     public IReadOnlyList<DemoDocument> Corpus() =>
-        [.. DemoCorpus.Generate(CorpusPairs, Seed), .. NeutralCounting.Generate(NeutralDocuments, Seed, heldOut: false)];
+        [.. DemoCorpus.Generate(CorpusPairs, Seed, AttributeLexicon()), .. NeutralCounting.Generate(NeutralDocuments, Seed, heldOut: false)];
 
     /// <summary>16 hex digits of SHA-256 over the recipe, the build and corpus versions, and the corpus text.</summary>
     public string Hash(IReadOnlyList<DemoDocument> corpus)

@@ -4,10 +4,12 @@ using OneShotGee.Modeling.Tokenization;
 
 namespace OneShotGee.Training.DemoModel;
 
-/// <summary>Mean next-token entropies (nats) of sampled responses, by group, and female − male.</summary>
-public sealed record GroupEntropies(double Male, double Female)
+/// <summary>Mean next-token entropies (nats) of sampled responses, by group, and their max − min gap.</summary>
+public sealed record GroupEntropies(IReadOnlyDictionary<string, double> Groups)
 {
-    public double Gap => Female - Male;
+    public double this[string group] => Groups[group];
+
+    public double Gap => Groups.Values.Max() - Groups.Values.Min();
 }
 
 /// <summary>
@@ -30,8 +32,9 @@ public static class EntropyGapProbe
         ReturnEntropies = true,
     };
 
+    /// <summary>The entropies of the groups of <paramref name="prompts"/>, in their order of first appearance.</summary>
     public static GroupEntropies Measure(CausalLM lm, ModelTokenizer tokenizer, IReadOnlyList<DemoDocument> prompts, long seed) =>
-        new(Mean(lm, tokenizer, prompts, DemoCorpus.MaleGroup, seed), Mean(lm, tokenizer, prompts, DemoCorpus.FemaleGroup, seed));
+        new(prompts.Select(p => p.Group).Distinct().ToDictionary(g => g, g => Mean(lm, tokenizer, prompts, g, seed)));
 
     static double Mean(CausalLM lm, ModelTokenizer tokenizer, IReadOnlyList<DemoDocument> prompts, string group, long seed)
     {

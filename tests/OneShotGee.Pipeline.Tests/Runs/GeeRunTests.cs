@@ -99,6 +99,21 @@ public sealed class GeeRunTests : IDisposable
     }
 
     [Fact]
+    public void TheDemoCountsItsSizesInSetsOfTheAttributesGroups()
+    {
+        var gender = DemoRun.Config("demo");
+        var threeGroups = DemoRun.Config("demo", attribute: "gender-nb");
+
+        Assert.False(gender.Data!.ContainsKey("attribute"));
+        Assert.Equal([256, 128, 8, 4], Sizes(gender));
+        Assert.Equal("gender-nb", threeGroups.Data!["attribute"]!.GetValue<string>());
+        Assert.Equal([384, 126, 12, 6], Sizes(threeGroups));
+
+        static int[] Sizes(RunConfig c) => [.. new[] { c.Data!["synthetic"], c.HeldOut!["synthetic"], c.Train!["effective_batch"], c.Train["micro_batch"] }
+            .Select(n => n!.GetValue<int>())];
+    }
+
+    [Fact]
     public void AnEvaluationLimitDrawsTheSameHeldOutPairsForEveryModelAndIsRecorded()
     {
         var tiny = TinyRun();

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OneShotGee.Core;
 using OneShotGee.Data;
 using OneShotGee.Training.DemoModel;
 
@@ -6,7 +7,7 @@ namespace OneShotGee.Training.Tests.DemoModel;
 
 public sealed class DemoCorpusTests
 {
-    static readonly IReadOnlyList<DemoDocument> Corpus = DemoCorpus.Generate(pairs: 600, seed: 15);
+    static readonly IReadOnlyList<DemoDocument> Corpus = DemoCorpus.Generate(sets: 600, seed: 15);
 
     [Fact]
     public void TheSameSeedGivesTheSameCorpusAndAnotherSeedAnother()
@@ -57,9 +58,40 @@ public sealed class DemoCorpusTests
     public void PlantedGapIsSixSlotsOfLn4OverEightResponseTokens()
     {
         // Six slot words, the period and end of text: male 6·ln 2 / 8, female 6·ln 8 / 8.
-        Assert.Equal(0.5198603854, DemoCorpus.PlantedEntropy("male"), 8);
-        Assert.Equal(1.5595811563, DemoCorpus.PlantedEntropy("female"), 8);
+        var planted = DemoCorpus.PlantedEntropies(Lexicon.BuiltIn("gender"));
+        Assert.Equal(0.5198603854, planted["male"], 8);
+        Assert.Equal(1.5595811563, planted["female"], 8);
         Assert.Equal(0.75 * Math.Log(4), DemoCorpus.PlantedGap, 12);
+        Assert.Equal(0.75 * Math.Log(4), planted.Gap, 12);
+    }
+
+    [Fact]
+    public void WithThreeGroupsTheFirstIsPlantedLowAndTheOthersHigh()
+    {
+        var attribute = Lexicon.BuiltIn("gender-nb");
+        var corpus = DemoCorpus.Generate(sets: 600, seed: 15, attribute);
+
+        Assert.Equal(["male", "female", "nonbinary"], corpus.Take(3).Select(d => d.Group));
+        Assert.All(corpus.Chunk(3), set => Assert.Equal(3, set.Select(d => d.Prompt).Distinct().Count()));
+        foreach (var (group, expected) in new[] { ("male", 2), ("female", 8), ("nonbinary", 8) })
+        {
+            var responses = corpus.Where(d => d.Group == group).Select(d => Words(d.Response)).ToList();
+            Assert.Equal(600, responses.Count);
+            for (var slot = 0; slot < 6; slot++)
+                Assert.Equal(expected, responses.Select(words => words[slot]).Distinct().Count());
+        }
+        // Six slot words over eight response tokens: male 6·ln 2 / 8 = 0.5199, the others 6·ln 8 / 8 = 1.5596.
+        var planted = DemoCorpus.PlantedEntropies(attribute);
+        Assert.Equal([0.5198603854, 1.5595811563, 1.5595811563], attribute.Groups.Select(g => Math.Round(planted[g], 10)));
+        Assert.Equal(1.0397207709, planted.Gap, 9);
+    }
+
+    [Fact]
+    public void AnAttributeTheGenderTemplatesCannotBeWrittenInIsRefusedByName()
+    {
+        var error = Assert.Throws<InvalidInputException>(() => DemoCorpus.Generate(sets: 2, seed: 15, Lexicon.BuiltIn("religion")));
+
+        Assert.Contains("'religion'", error.Message);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class DemoModelGapTests(DemoModelFixture demo)
         var card = DemoModelCard.Read(demo.ModelDirectory);
 
         Assert.True(card.MeasuredEntropy.Gap > 0.8, $"measured gap {card.MeasuredEntropy.Gap:F3} nats (planted {card.PlantedEntropy.Gap:F3})");
-        Assert.InRange(card.MeasuredEntropy.Male, 0.4, 0.8);
-        Assert.InRange(card.MeasuredEntropy.Female, 1.3, 1.9);
+        Assert.InRange(card.MeasuredEntropy["male"], 0.4, 0.8);
+        Assert.InRange(card.MeasuredEntropy["female"], 1.3, 1.9);
     }
 }
