@@ -90,8 +90,7 @@ public sealed class TrainCommandTests : IDisposable
     public async Task TokenWeightedEmTrainsAndAResumeCannotSwitchIt()
     {
         PrepareStep.Run(new PrepareOptions(DataPath, Synthetic: 8));
-        string[] common = ["train", "--model", Stories260k, "--data", DataPath, "--out", OutDir, "--effective-batch", "4",
-            "--micro-batch", "2", "--max-new-tokens", "4", "--save-steps", "1", "--device", "cpu", "--lambda", "0"];
+        string[] common = ShortStories260kRun("--lambda", "0");
 
         var token = await CliRunner.RunAsync([.. common, "--max-steps", "1", "--em-weighting", "token"]);
         Assert.True(token.ExitCode == 0, token.Error);
@@ -105,8 +104,7 @@ public sealed class TrainCommandTests : IDisposable
     public async Task AKlAnchoredRunReportsTheKlAndAResumeCannotChangeBeta()
     {
         PrepareStep.Run(new PrepareOptions(DataPath, Synthetic: 8));
-        string[] common = ["train", "--model", Stories260k, "--data", DataPath, "--out", OutDir, "--effective-batch", "4",
-            "--micro-batch", "2", "--max-new-tokens", "4", "--save-steps", "1", "--device", "cpu", "--lr", "1e-3"];
+        string[] common = ShortStories260kRun("--lr", "1e-3");
 
         var anchored = await CliRunner.RunAsync([.. common, "--max-steps", "2", "--kl-coef", "0.1"]);
 
@@ -160,8 +158,7 @@ public sealed class TrainCommandTests : IDisposable
     public async Task SaveTotalLimitKeepsTheNewestCheckpointsAndTheRunResumesFromThem()
     {
         PrepareStep.Run(new PrepareOptions(DataPath, Synthetic: 8));
-        string[] common = ["train", "--model", Stories260k, "--data", DataPath, "--out", OutDir, "--effective-batch", "4",
-            "--micro-batch", "2", "--max-new-tokens", "4", "--save-steps", "1", "--save-total-limit", "2", "--device", "cpu"];
+        string[] common = ShortStories260kRun("--save-total-limit", "2");
 
         var first = await CliRunner.RunAsync([.. common, "--max-steps", "4"]);
         Assert.True(first.ExitCode == 0, first.Error);
@@ -217,4 +214,9 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("lambda 3 → 1", resumed.Error);
         Assert.False(Directory.Exists(Path.Combine(OutDir, "checkpoint-2")));
     }
+
+    /// <summary>`train` on stories260k with 2 micro-batches of 2, 4 new tokens, a checkpoint every step, plus <paramref name="extra"/>.</summary>
+    string[] ShortStories260kRun(params string[] extra) =>
+        ["train", "--model", Stories260k, "--data", DataPath, "--out", OutDir, "--effective-batch", "4", "--micro-batch", "2",
+            "--max-new-tokens", "4", "--save-steps", "1", "--device", "cpu", .. extra];
 }
