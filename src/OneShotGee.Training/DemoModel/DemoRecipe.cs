@@ -30,8 +30,14 @@ public sealed record DemoRecipe
     public Lexicon AttributeLexicon() => Lexicon.Resolve(Attribute ?? DemoCorpus.DefaultAttribute);
 
     /// <summary>The default recipe for <paramref name="attribute"/> (gender when null or "gender").</summary>
-    public static DemoRecipe For(string? attribute) =>
-        attribute is null or DemoCorpus.DefaultAttribute ? Default : Default with { Attribute = attribute };
+    public static DemoRecipe For(string? attribute)
+    {
+        if (attribute is null or DemoCorpus.DefaultAttribute) return Default;
+        // The gender model draws its three kinds of document (two groups, neutral) 1,600 times each; with K groups there
+        // are K + 1 kinds, so K + 1 thirds of the steps keep every group and the neutral skill as well learned.
+        var kinds = Lexicon.Resolve(attribute).Groups.Count + 1;
+        return Default with { Attribute = attribute, Steps = Default.Steps * kinds / 3, WarmupSteps = Default.WarmupSteps * kinds / 3 };
+    }
 
     public int Seed { get; init; } = 15;
     /// <summary>Counterfactual sets (one document per group of <see cref="Attribute"/>) to pretrain on.</summary>
