@@ -34,11 +34,11 @@ public sealed class RunCommandTests : IDisposable
     }
 
     /// <summary>
-    /// Issue 18's acceptance, the same bars with the gap planted across three groups (gender-nb: male low, female and
-    /// nonbinary high) and closed as max − min; the summary shows each group's H and the variance beside the gap.
+    /// Issue 18's acceptance, the gender demo's bars with the gap planted across three groups (gender-nb: male low,
+    /// female and nonbinary high) and closed as max − min; the summary shows each group's H and the variance beside the gap.
     /// </summary>
     [Fact]
-    public async Task DemoWithAThreeGroupAttributeClosesMostOfItsGapAndMoreThanEmWithoutDamage()
+    public async Task DemoWithAThreeGroupAttributeClosesMostOfItsGapWithoutDamage()
     {
         var outDir = _dir.File("demo-nb");
 
@@ -53,8 +53,7 @@ public sealed class RunCommandTests : IDisposable
         double[] h = [.. new[] { "male", "female", "nonbinary" }.Select(g => paired.GetProperty("h_" + g).GetDouble())];
         Assert.Equal(h.Max() - h.Min(), paired.GetProperty("gap").GetDouble(), 12);
         Assert.Equal(h.Sum(x => (x - h.Average()) * (x - h.Average())) / 3, paired.GetProperty("variance").GetDouble(), 12);
-        // Not the gender demo's 80 %: at the demo's training seed the 3-group run removes 69 % (docs/demo-model.md).
-        AssertTheGeeRowMeetsTheRetentionBars(outDir, minimumGapReduction: 0.60, beatsEm: true);
+        AssertTheGeeRowMeetsTheRetentionBars(outDir, maximumPerplexityChange: 0.01);
     }
 
     [Fact]
@@ -66,10 +65,9 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("cannot plant a gap across attribute 'religion'", result.Error);
     }
 
-    // From report.json: the GEE row removes at least minimumGapReduction of the max − min gap (and more than EM when
-    // asked), raises perplexity on neutral held-out text by at most 5 % and keeps the neutral task's accuracy within one
-    // point of the baseline.
-    static void AssertTheGeeRowMeetsTheRetentionBars(string outDir, double minimumGapReduction = 0.80, bool beatsEm = false)
+    // From report.json: the GEE row removes at least 80 % of the max − min gap, raises perplexity on neutral held-out
+    // text by at most maximumPerplexityChange and keeps the neutral task's accuracy within one point of the baseline.
+    static void AssertTheGeeRowMeetsTheRetentionBars(string outDir, double maximumPerplexityChange = 0.05)
     {
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "report", "report.json")));
         double Metric(string model, string benchmark, string metric) => report.RootElement.GetProperty("models").EnumerateArray()
@@ -79,9 +77,8 @@ public sealed class RunCommandTests : IDisposable
         var perplexityChange = Metric("gee", "perplexity", "perplexity") / Metric("baseline", "perplexity", "perplexity") - 1;
         var accuracyChange = Metric("gee", "task", "accuracy") - Metric("baseline", "task", "accuracy");
         var detail = $"gap reduction {gapReduction:P1}, neutral perplexity {perplexityChange:+0.0%}, task accuracy {accuracyChange:+0.0%}";
-        Assert.True(gapReduction >= minimumGapReduction, detail);
-        if (beatsEm) Assert.True(Metric("gee", "paired", "gap") < Metric("em", "paired", "gap"), detail);
-        Assert.True(perplexityChange <= 0.05, detail);
+        Assert.True(gapReduction >= 0.80, detail);
+        Assert.True(perplexityChange <= maximumPerplexityChange, detail);
         Assert.True(Math.Abs(accuracyChange) <= 0.01, detail);
     }
 

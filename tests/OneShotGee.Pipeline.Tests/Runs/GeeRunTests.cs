@@ -113,6 +113,19 @@ public sealed class GeeRunTests : IDisposable
             .Select(n => n!.GetValue<int>())];
     }
 
+    /// <summary>The gender demo keeps τ at train's default and its five steps; only K > 2 runs at τ = 1 for four (docs/demo-model.md).</summary>
+    [Fact]
+    public void OnlyTheDemoWithMoreThanTwoGroupsEqualizesEntropyAtTemperatureOne()
+    {
+        var gender = DemoRun.Config("demo").Train!;
+        var threeGroups = DemoRun.Config("demo", attribute: "gender-nb").Train!;
+
+        Assert.False(gender.ContainsKey("tau"));
+        Assert.Equal(5, gender["max_steps"]!.GetValue<int>());
+        Assert.Equal(1.0, threeGroups["tau"]!.GetValue<double>());
+        Assert.Equal(4, threeGroups["max_steps"]!.GetValue<int>());
+    }
+
     [Fact]
     public void AnEvaluationLimitDrawsTheSameHeldOutPairsForEveryModelAndIsRecorded()
     {

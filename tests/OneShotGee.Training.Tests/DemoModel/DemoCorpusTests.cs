@@ -87,6 +87,20 @@ public sealed class DemoCorpusTests
     }
 
     [Fact]
+    public void AThreeGroupModelDrawsEachKindOfDocumentAsOftenAsTheGenderModelDoes()
+    {
+        Assert.Same(DemoRecipe.Default, DemoRecipe.For("gender"));
+        foreach (var recipe in new[] { DemoRecipe.Default, DemoRecipe.For("gender-nb") })
+        {
+            var kinds = recipe.Corpus().CountBy(d => d.Group).ToList();
+            // Drawn uniformly with replacement: 300 steps of 16 over male, female and neutral (4,096 of each) is 1,600
+            // draws of each kind; the three-group corpus adds a fourth kind of 4,096.
+            Assert.All(kinds, kind => Assert.Equal(1600.0, (double)recipe.Steps * recipe.BatchSize * kind.Value / kinds.Sum(k => k.Value), 9));
+            Assert.Equal(recipe.Steps / 10, recipe.WarmupSteps);
+        }
+    }
+
+    [Fact]
     public void AnAttributeTheGenderTemplatesCannotBeWrittenInIsRefusedByName()
     {
         var error = Assert.Throws<InvalidInputException>(() => DemoCorpus.Generate(sets: 2, seed: 15, Lexicon.BuiltIn("religion")));
