@@ -1,30 +1,51 @@
 using OneShotGee.Evaluation.Reports;
+using OneShotGee.Training.DemoModel;
 
 namespace OneShotGee.Pipeline;
 
 /// <summary>
-/// The demo's settings measured over training seeds by the experiment grid (bench/OneShotGee.Experiments, the demo
-/// rows of its summary.json, the table of docs/experiments.md), so that the demo can show its one run beside the spread.
+/// The demo's settings measured over training seeds, so that the demo can show its one run beside the spread: for gender
+/// the experiment grid (bench/OneShotGee.Experiments, the demo rows of its summary.json, the table of docs/experiments.md),
+/// for gender-nb one <c>oneshotgee run</c> of the demo's run.json with a variant per method and seed (docs/demo-model.md,
+/// "Other attributes").
 /// </summary>
 public static class DemoSeedSpread
 {
-    public const string ResourceName = "DemoSeedSpread.json";
+    public const string ResourceName = "DemoSeedSpread.json", ThreeGroupResourceName = "DemoSeedSpread.gender-nb.json";
+    public const string ThreeGroupAttribute = "gender-nb";
 
-    public static IReadOnlyList<SeedSpread> All { get; } = Read();
+    public static IReadOnlyList<SeedSpread> All { get; } = Read(ResourceName);
+
+    /// <summary>The gender-nb demo's EM and GEE over training seeds 1–5.</summary>
+    public static IReadOnlyList<SeedSpread> ThreeGroups { get; } = Read(ThreeGroupResourceName);
 
     /// <summary>The grid's row for a demo variant trained with λ, β, learning rate and steps; null if the grid lacks it.</summary>
-    public static SeedSpread? For(double lambda, double klCoef, double learningRate, int steps) =>
-        All.FirstOrDefault(s => s.Lambda == lambda && s.KlCoef == klCoef && s.LearningRate == learningRate && s.Steps == steps);
+    public static SeedSpread? For(double lambda, double klCoef, double learningRate, int steps) => Find(All, lambda, klCoef, learningRate, steps);
 
-    /// <summary>The rows of the demo's own variants: EM only (λ = 0, no anchor) and GEE, by variant name.</summary>
-    public static IReadOnlyDictionary<string, SeedSpread> ForDemo(double klCoef) =>
-        new[] { ("em", For(0, 0, DemoRun.LearningRate, DemoRun.Steps)), ("gee", For(DemoRun.Lambda, klCoef, DemoRun.LearningRate, DemoRun.Steps)) }
-            .Where(v => v.Item2 is not null).ToDictionary(v => v.Item1, v => v.Item2!);
-
-    static IReadOnlyList<SeedSpread> Read()
+    /// <summary>The rows of the demo's own variants for <paramref name="attribute"/>: EM only (λ = 0, no anchor) and GEE, by
+    /// variant name; none for an attribute nobody measured.</summary>
+    public static IReadOnlyDictionary<string, SeedSpread> ForDemo(double klCoef, string attribute = DemoCorpus.DefaultAttribute)
     {
-        using var stream = typeof(DemoSeedSpread).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"embedded resource {ResourceName} is missing");
+        var (rows, steps) = attribute switch
+        {
+            DemoCorpus.DefaultAttribute => (All, DemoRun.Steps),
+            ThreeGroupAttribute => (ThreeGroups, DemoRun.ManyGroupsSteps),
+            _ => ([], 0),
+        };
+        return new[] { ("em", Find(rows, 0, 0, DemoRun.LearningRate, steps)), ("gee", Find(rows, DemoRun.Lambda, klCoef, DemoRun.LearningRate, steps)) }
+            .Where(v => v.Item2 is not null).ToDictionary(v => v.Item1, v => v.Item2!);
+    }
+
+    /// <summary>Where the spread of <paramref name="attribute"/>'s demo is documented.</summary>
+    public static string Source(string attribute) => attribute == DemoCorpus.DefaultAttribute ? "docs/experiments.md" : "docs/demo-model.md";
+
+    static SeedSpread? Find(IReadOnlyList<SeedSpread> rows, double lambda, double klCoef, double learningRate, int steps) =>
+        rows.FirstOrDefault(s => s.Lambda == lambda && s.KlCoef == klCoef && s.LearningRate == learningRate && s.Steps == steps);
+
+    static IReadOnlyList<SeedSpread> Read(string resourceName)
+    {
+        using var stream = typeof(DemoSeedSpread).Assembly.GetManifestResourceStream(resourceName)
+            ?? throw new InvalidOperationException($"embedded resource {resourceName} is missing");
         return SeedSpread.ReadAll(stream);
     }
 }

@@ -25,6 +25,7 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         foreach (var model in new[] { "baseline", "em", "gee" }) Assert.Matches($@"│ {model} +│", result.Output);
         Assert.Contains("gap reduction", result.Output);
+        Assert.Contains("over training seeds 1,2,3,4,5 (docs/experiments.md)", result.Output);
         Assert.Matches(@"\n  gee +gap reduction \+\d+ ± \d+ %", result.Output);
         Assert.DoesNotContain(" var ", result.Output);
         foreach (var file in new[] { "report.md", "report.json", "group_entropy.png", "entropy_gap.png", "training_loss.png" })
@@ -47,6 +48,8 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Matches(@"│ model +│ H\[male\] │ H\[female\] │ H\[nonbinary\] │ +H̄ │ +var │", result.Output);
         Assert.Contains("| variance of H[g] |", File.ReadAllText(Path.Combine(outDir, "report", "report.md")));
+        Assert.Contains("over training seeds 1,2,3,4,5 (docs/demo-model.md)", result.Output);
+        Assert.Matches(@"\n  gee +gap reduction \+\d+ ± \d+ %", result.Output);
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "report", "report.json")));
         var paired = report.RootElement.GetProperty("models")[0].GetProperty("benchmarks").EnumerateArray()
             .Single(b => b.GetProperty("benchmark").GetString() == "paired").GetProperty("metrics");

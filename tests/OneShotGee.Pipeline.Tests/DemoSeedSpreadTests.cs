@@ -37,6 +37,35 @@ public sealed partial class DemoSeedSpreadTests
         Assert.True(spreads["gee"].Seeds.Count >= 5, "the spread is over at least 5 seeds");
     }
 
+    /// <summary>The gender-nb spread (embedded DemoSeedSpread.gender-nb.json) is the mean ± sd of the per-seed values that
+    /// docs/demo-model.md lists for seeds 1–5, and the doc's last column prints it.</summary>
+    [Fact]
+    public void TheThreeGroupSpreadIsTheSeedTableOfTheDemoModelDoc()
+    {
+        var doc = File.ReadAllText(Path.Combine(Fixtures.RepositoryRoot, "docs", "demo-model.md"));
+        var spreads = DemoSeedSpread.ForDemo(DemoRun.KlCoef, DemoSeedSpread.ThreeGroupAttribute);
+
+        Assert.Equal(["em", "gee"], spreads.Keys.Order());
+        foreach (var (method, spread) in spreads)
+        {
+            Assert.Equal([1, 2, 3, 4, 5], spread.Seeds);
+            foreach (var (row, metric) in new[] { ("gap reduction", spread.GapReduction), ("Δ ppl gendered", spread.GenderedPerplexityChange!) })
+            {
+                var cells = SeedTableRow().Matches(doc).Single(m => m.Groups["row"].Value == $"{method.ToUpperInvariant()} {row}").Groups;
+                // The doc's values are rounded to a tenth of a point: seed 15 first, then seeds 1–5.
+                var values = cells["value"].Captures.Skip(1).Select(c => Number(c.Value) / 100).ToList();
+                Assert.Equal(values.Average(), metric.Mean, 0.0005);
+                Assert.Equal(Math.Sqrt(values.Sum(v => (v - values.Average()) * (v - values.Average())) / 4), metric.Sd, 0.0006);
+                Assert.Equal($"{Percent(metric.Mean, "F1")} ± {Percent(metric.Sd, "F1")}", cells["spread"].Value.TrimStart('+'));
+            }
+            Assert.Equal(0, spread.AccuracyChange!.Mean);
+        }
+    }
+
+    [Fact]
+    public void AnAttributeNobodyMeasuredHasNoSpread() =>
+        Assert.Empty(DemoSeedSpread.ForDemo(DemoRun.KlCoef, "my-lexicon.json"));
+
     [Fact]
     public void EveryPerSeedCountInTheExperimentsDocAgreesWithTheDifferencesItLists()
     {
@@ -58,6 +87,9 @@ public sealed partial class DemoSeedSpreadTests
 
     [GeneratedRegex(@"^\| (?<method>[a-z+]+) \| (?<lambda>[\d.]+) \| (?<beta>[\d.]+) \| (?<lr>[\d.e-]+) \| (?<gap>-?[\d.]+ ± [\d.]+) % \| (?<ppl>-?[\d.]+ ± [\d.]+) % \| (?<acc>-?[\d.]+ ± [\d.]+) \|", RegexOptions.Multiline)]
     private static partial Regex Row();
+
+    [GeneratedRegex(@"^\| (?<row>(?:GEE|EM) [^|]+?) (?:\| (?<value>[+-]?[\d.]+) % ){6}\| (?<spread>[+-]?[\d.]+ ± [\d.]+) % \|$", RegexOptions.Multiline)]
+    private static partial Regex SeedTableRow();
 
     [GeneratedRegex(@": (?<differences>[+−-]?[\d.]+(?:, [+−-]?[\d.]+)+) — smaller in (?<smaller>\d+) of (?<of>\d+)")]
     private static partial Regex PerSeedLine();

@@ -39,9 +39,8 @@ public static class DemoCommand
             var report = console.WithProgress("Demo", progress =>
                 DemoRun.Execute(runDirectory, parse.GetValue(cacheDir)?.FullName, progress, cancel, parse.GetValue(klCoef), parse.GetValue(attribute)!));
             RunSummaryTable.Write(console.Output, RunSummary.From(report), RunSummary.Subsets(report));
-            // The grid measured the gender demo only.
-            if (parse.GetValue(attribute) == DemoCorpus.DefaultAttribute)
-                SeedSpreadLines.Write(console.Output, DemoSeedSpread.ForDemo(parse.GetValue(klCoef)));
+            var attributeName = parse.GetValue(attribute)!;
+            SeedSpreadLines.Write(console.Output, DemoSeedSpread.ForDemo(parse.GetValue(klCoef), attributeName), DemoSeedSpread.Source(attributeName));
             console.Output.WriteLine($"report -> {Path.Combine(runDirectory, "report", "report.md")}");
             return Task.CompletedTask;
         }));

@@ -3,14 +3,15 @@ using OneShotGee.Evaluation.Reports;
 
 namespace OneShotGee.Cli.Commands;
 
-/// <summary>Under the demo's table: the same settings over the experiment grid's seeds (mean ± sd), so one run is seen against its spread.</summary>
+/// <summary>Under the demo's table: the same settings over other training seeds (mean ± sd), so one run is seen against its spread.</summary>
 static class SeedSpreadLines
 {
-    public static void Write(TextWriter output, IReadOnlyDictionary<string, SeedSpread> spreads)
+    /// <param name="source">The document that says how the spread was measured.</param>
+    public static void Write(TextWriter output, IReadOnlyDictionary<string, SeedSpread> spreads, string source)
     {
         if (spreads.Count == 0) return;
         var seeds = spreads.Values.First().Seeds;
-        output.WriteLine($"The same settings over training seeds {string.Join(",", seeds)} (docs/experiments.md), mean ± sd:");
+        output.WriteLine($"The same settings over training seeds {string.Join(",", seeds)} ({source}), mean ± sd:");
         foreach (var (variant, spread) in spreads)
             output.WriteLine($"  {variant,-4} gap reduction {Percent(spread.GapReduction, "0")}, Δ perplexity {Percent(spread.PerplexityChange, "0.0")}" +
                 (spread.AccuracyChange is { } a ? $", Δ task accuracy {Points(a)}" : "") +
