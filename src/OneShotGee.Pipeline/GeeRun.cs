@@ -78,8 +78,7 @@ public static class GeeRun
         IProgress<string>? progress = null, CancellationToken ct = default)
     {
         var steps = Plan(config);
-        var data = steps.OfType<PrepareDataStep>().First().Options;
-        var model = ResolveModel(config.Model, demoCacheRoot, progress, ct, data.LexiconPath ?? data.Attribute);
+        var model = ResolveModel(config.Model, demoCacheRoot, progress, ct, DemoAttribute(steps));
         var runId = RunIdOf(config);
         var manifest = Runner(config, runDirectory, runId)
             .Run(steps, [ArtifactRef.Of(TrainModelStep.BaseModel, model)], resume, progress, ct);
@@ -97,6 +96,14 @@ public static class GeeRun
             File.WriteAllText(configCopy, config.ToJson());
         }
         return new PipelineRunner(runDirectory, runId, config.ContentSha256(), config.Model);
+    }
+
+    /// <summary>The attribute a <c>"model": "demo"</c> run's demo model plants its gap across: its training data's
+    /// (a built-in name or a lexicon file).</summary>
+    public static string? DemoAttribute(IReadOnlyList<IPipelineStep> plan)
+    {
+        var data = plan.OfType<PrepareDataStep>().First().Options;
+        return data.LexiconPath ?? data.Attribute;
     }
 
     /// <summary>The run's model directory: the demo model (built once into its cache, its gap planted across the groups
