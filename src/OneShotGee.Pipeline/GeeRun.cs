@@ -27,7 +27,10 @@ public static class GeeRun
     public static IReadOnlyList<IPipelineStep> Plan(RunConfig config)
     {
         var data = PrepareSection(new PrepareOptions("placeholder.parquet", Synthetic: 256, Augment: AugmentMode.Counterfactual), config.Data, "data");
-        var evaluation = JsonOverlay.Apply(new EvaluationOptions(), config.Evaluation, "evaluation").Validated();
+        var evaluation = JsonOverlay.Apply(new EvaluationOptions(), config.Evaluation, "evaluation");
+        // The paired gap measures the attribute the run trains on, unless the evaluation names its own prompts or attribute.
+        if (evaluation.Attribute is null && evaluation.PairedPrompts is null) evaluation = evaluation with { Attribute = data.LexiconPath ?? data.Attribute };
+        evaluation = evaluation.Validated();
         var sharedTrain = JsonOverlay.Apply(new TrainOptions { ModelPath = "-", DataPath = "-", OutputPath = "-" }, config.Train, "train");
 
         var steps = new List<IPipelineStep> { new PrepareDataStep(TrainModelStep.TrainData, data) };
@@ -57,7 +60,7 @@ public static class GeeRun
             steps.Add(new TrainModelStep(name, train));
             steps.Add(new EvaluateModelStep(name, "model-" + name, evaluation, hasHeldOut));
         }
-        steps.Add(new ReportStep([.. variants.Select(v => v.Name)], sharedTrain.Seed, hasHeldOut, evaluation.PairedPrompts));
+        steps.Add(new ReportStep([.. variants.Select(v => v.Name)], sharedTrain.Seed, hasHeldOut, evaluation.PairedPrompts, evaluation.Attribute));
         return steps;
     }
 
