@@ -40,12 +40,12 @@ public static class LexiconTemplates
     public static PairedPromptSet Build(string attribute)
     {
         var (lexicon, groups) = AttributeGroups.Resolve(attribute);
-        var augmenter = new CounterfactualAugmenter(lexicon);
         var first = lexicon.Groups[0];
         var slots = lexicon.Slots.Where(s => !lexicon.Ambiguous.ContainsKey(s[first])).DistinctBy(s => s[first]).ToList();
         if (slots.Count == 0)
             throw new InvalidInputException(
                 $"lexicon '{lexicon.Id}' has no slot to write paired templates from: give \"slots\" (or \"pairs\") with a word for every group");
+        var augmenter = new CounterfactualAugmenter(lexicon);
         var rows = new List<PairedPromptRow>(slots.Count * Frames.Count * lexicon.Groups.Count);
         foreach (var slot in slots)
             for (var f = 0; f < Frames.Count; f++)
