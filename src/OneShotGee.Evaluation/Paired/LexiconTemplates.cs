@@ -34,9 +34,9 @@ public static class LexiconTemplates
     /// first (as augmentation rewrites it), and a word of the lexicon's <c>ambiguous</c> list not at all, since its
     /// counterpart depends on a sentence the frame does not give.
     /// </summary>
+    /// <param name="attribute">A built-in lexicon name or a lexicon file (<see cref="AttributeGroups.Resolve"/>).</param>
     /// <exception cref="InvalidInputException">The lexicon has no such slot, or a text is not written in some group as
     /// the frame with that group's slot word (its first-group word marks no group, or a frame word is a lexicon word).</exception>
-    /// <param name="attribute">A built-in lexicon name or a lexicon file (<see cref="AttributeGroups.Resolve"/>).</param>
     public static PairedPromptSet Build(string attribute)
     {
         var (lexicon, groups) = AttributeGroups.Resolve(attribute);

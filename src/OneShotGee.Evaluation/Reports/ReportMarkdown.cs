@@ -111,7 +111,7 @@ public static class ReportMarkdown
     static void AttributeLines(StringBuilder md, EvaluationReport report)
     {
         static string Describe(AttributeGroups? a) => a is null
-            ? "groups not named by an attribute (a paired prompt file read without `--attribute`)"
+            ? "groups not named by an attribute (a paired prompt file read without `--attribute`, or measured before reports named attributes)"
             : $"attribute **{a.Name}** (lexicon `{a.Lexicon}`, id `{a.LexiconId}`), groups {string.Join(", ", a.Groups)}";
         var measured = report.Models.Where(m => m.Paired is not null).Select(m => (m.Name, m.Paired!.Attribute)).ToList();
         if (measured.DistinctBy(m => m.Attribute?.LexiconId).Count() == 1)
