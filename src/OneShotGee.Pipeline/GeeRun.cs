@@ -28,12 +28,10 @@ public static class GeeRun
     {
         var data = PrepareSection(new PrepareOptions("placeholder.parquet", Synthetic: 256, Augment: AugmentMode.Counterfactual), config.Data, "data");
         var evaluation = JsonOverlay.Apply(new EvaluationOptions(), config.Evaluation, "evaluation");
-        // The paired gap measures the attribute the run trains on, unless the evaluation names its own prompts or attribute.
-        if (evaluation.Attribute is null && evaluation.PairedPrompts is null) evaluation = evaluation with { Attribute = data.LexiconPath ?? data.Attribute };
-        evaluation = evaluation.Validated();
         var sharedTrain = JsonOverlay.Apply(new TrainOptions { ModelPath = "-", DataPath = "-", OutputPath = "-" }, config.Train, "train");
 
         var steps = new List<IPipelineStep> { new PrepareDataStep(TrainModelStep.TrainData, data) };
+        var measured = data;
         if (config.HeldOut is { } heldOutSection)
         {
             // The held-out set keeps the data's column, lexicon and augmentation but never its input: it is its own
@@ -46,8 +44,14 @@ public static class GeeRun
                 _ => throw new InvalidInputException($"held_out: allow_overlap must be true or false, got {allow?.ToJsonString() ?? "null"}"),
             };
             var defaults = data with { InputPath = null, OneShot = false, Replicate = 1, TargetSize = null, Seed = data.Seed + 1 };
-            steps.Add(new PrepareHeldOutStep(PrepareSection(defaults, section, "held_out"), allowOverlap));
+            measured = PrepareSection(defaults, section, "held_out");
+            steps.Add(new PrepareHeldOutStep(measured, allowOverlap));
         }
+        // The paired gap is measured over the attribute of the prompts it measures (the held-out set's, else the
+        // training data's), unless the evaluation names its own prompts or attribute.
+        if (evaluation.Attribute is null && evaluation.PairedPrompts is null)
+            evaluation = evaluation with { Attribute = measured.LexiconPath ?? measured.Attribute };
+        evaluation = evaluation.Validated();
         var hasHeldOut = config.HeldOut is not null;
         steps.Add(new EvaluateModelStep(ReportStep.Baseline, TrainModelStep.BaseModel, evaluation, hasHeldOut));
 
