@@ -8,8 +8,9 @@ using OneShotGee.Pipeline.Steps;
 
 namespace OneShotGee.Workers;
 
-/// <summary>The run's base model as the run config names it: <c>demo</c>, a model directory or a PEFT adapter directory.</summary>
-public sealed record BaseModelRequest(string RunId, string Model);
+/// <summary>The run's base model as the run config names it: <c>demo</c>, a model directory or a PEFT adapter directory;
+/// for <c>demo</c>, the attribute of the run's data (<see cref="GeeRun.DemoAttribute"/>; null: gender).</summary>
+public sealed record BaseModelRequest(string RunId, string Model, string? Attribute = null);
 
 /// <summary>
 /// On trainer: the demo model is built once (cached) and stored under <c>models/demo-&lt;hash&gt;</c> once, so other
@@ -24,7 +25,7 @@ public sealed class ResolveBaseModelActivity(
     {
         var progress = new SynchronousProgress<string>(line => logger.LogInformation("{RunId} {Line}", input.RunId, line));
         var stopping = lifetime.ApplicationStopping;
-        var directory = await Task.Run(() => GeeRun.ResolveModel(input.Model, options.DemoCache, progress, stopping), stopping);
+        var directory = await Task.Run(() => GeeRun.ResolveModel(input.Model, options.DemoCache, progress, stopping, input.Attribute), stopping);
         var local = ArtifactRef.Of(TrainModelStep.BaseModel, directory);
         return input.Model == "demo"
             ? await store.PutOnceAsync($"models/demo-{Path.GetFileName(directory)}", local, options.ScratchDirectory, stopping)

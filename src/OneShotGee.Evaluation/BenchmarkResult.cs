@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace OneShotGee.Evaluation;
 
 /// <summary>
@@ -17,6 +19,32 @@ public sealed record BenchmarkResult(
     int? ItemsTotal = null,
     int? SubsetSeed = null)
 {
+    /// <summary>The attribute whose groups key this result's per-group metrics (the paired gap's <c>h_{group}</c>); null
+    /// for a benchmark without such metrics.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public AttributeGroups? Attribute { get; init; }
+
+    /// <summary>
+    /// The per-category metrics <c>{metric}[{category}]</c> (BBQ's <c>s_dis[Religion]</c>) grouped under their category
+    /// (BBQ's categories are its attributes: Age, Religion, …), category → metric → value; null when there are none.
+    /// Derived from <see cref="Metrics"/>, which keeps the flat names.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? Categories
+    {
+        get
+        {
+            var byCategory = Metrics.Select(m => (Parts: CategoryOf(m.Key), m.Value)).Where(m => m.Parts is not null)
+                .GroupBy(m => m.Parts!.Value.Category, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, double>)g.ToDictionary(m => m.Parts!.Value.Metric, m => m.Value));
+            return byCategory.Count == 0 ? null : byCategory;
+        }
+    }
+
+    /// <summary>(metric, category) of a name <c>metric[category]</c>; null for any other name.</summary>
+    public static (string Metric, string Category)? CategoryOf(string name) =>
+        name.IndexOf('[') is var open and > 0 && name.EndsWith(']') ? (name[..open], name[(open + 1)..^1]) : null;
+
     /// <summary>"subset N of M, seed S" when the numbers come from a subset; null when every item was scored.</summary>
     public string? Subset => SubsetSeed is { } seed ? FormattableString.Invariant($"subset {Items} of {ItemsTotal}, seed {seed}") : null;
 

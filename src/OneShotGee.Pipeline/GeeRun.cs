@@ -27,10 +27,11 @@ public static class GeeRun
     public static IReadOnlyList<IPipelineStep> Plan(RunConfig config)
     {
         var data = PrepareSection(new PrepareOptions("placeholder.parquet", Synthetic: 256, Augment: AugmentMode.Counterfactual), config.Data, "data");
-        var evaluation = JsonOverlay.Apply(new EvaluationOptions(), config.Evaluation, "evaluation").Validated();
+        var evaluation = JsonOverlay.Apply(new EvaluationOptions(), config.Evaluation, "evaluation");
         var sharedTrain = JsonOverlay.Apply(new TrainOptions { ModelPath = "-", DataPath = "-", OutputPath = "-" }, config.Train, "train");
 
         var steps = new List<IPipelineStep> { new PrepareDataStep(TrainModelStep.TrainData, data) };
+        var measured = data;
         if (config.HeldOut is { } heldOutSection)
         {
             // The held-out set keeps the data's column, lexicon and augmentation but never its input: it is its own
@@ -43,8 +44,14 @@ public static class GeeRun
                 _ => throw new InvalidInputException($"held_out: allow_overlap must be true or false, got {allow?.ToJsonString() ?? "null"}"),
             };
             var defaults = data with { InputPath = null, OneShot = false, Replicate = 1, TargetSize = null, Seed = data.Seed + 1 };
-            steps.Add(new PrepareHeldOutStep(PrepareSection(defaults, section, "held_out"), allowOverlap));
+            measured = PrepareSection(defaults, section, "held_out");
+            steps.Add(new PrepareHeldOutStep(measured, allowOverlap));
         }
+        // The paired gap is measured over the attribute of the prompts it measures (the held-out set's, else the
+        // training data's), unless the evaluation names its own prompts or attribute.
+        if (evaluation.Attribute is null && evaluation.PairedPrompts is null)
+            evaluation = evaluation with { Attribute = measured.LexiconPath ?? measured.Attribute };
+        evaluation = evaluation.Validated();
         var hasHeldOut = config.HeldOut is not null;
         steps.Add(new EvaluateModelStep(ReportStep.Baseline, TrainModelStep.BaseModel, evaluation, hasHeldOut));
 
@@ -57,7 +64,7 @@ public static class GeeRun
             steps.Add(new TrainModelStep(name, train));
             steps.Add(new EvaluateModelStep(name, "model-" + name, evaluation, hasHeldOut));
         }
-        steps.Add(new ReportStep([.. variants.Select(v => v.Name)], sharedTrain.Seed, hasHeldOut, evaluation.PairedPrompts));
+        steps.Add(new ReportStep([.. variants.Select(v => v.Name)], sharedTrain.Seed, hasHeldOut, evaluation.PairedPrompts, evaluation.Attribute));
         return steps;
     }
 
@@ -78,8 +85,7 @@ public static class GeeRun
         IProgress<string>? progress = null, CancellationToken ct = default)
     {
         var steps = Plan(config);
-        var data = steps.OfType<PrepareDataStep>().First().Options;
-        var model = ResolveModel(config.Model, demoCacheRoot, progress, ct, data.LexiconPath ?? data.Attribute);
+        var model = ResolveModel(config.Model, demoCacheRoot, progress, ct, DemoAttribute(steps));
         var runId = RunIdOf(config);
         var manifest = Runner(config, runDirectory, runId)
             .Run(steps, [ArtifactRef.Of(TrainModelStep.BaseModel, model)], resume, progress, ct);
@@ -97,6 +103,14 @@ public static class GeeRun
             File.WriteAllText(configCopy, config.ToJson());
         }
         return new PipelineRunner(runDirectory, runId, config.ContentSha256(), config.Model);
+    }
+
+    /// <summary>The attribute a <c>"model": "demo"</c> run's demo model plants its gap across: its training data's
+    /// (a built-in name or a lexicon file).</summary>
+    public static string? DemoAttribute(IReadOnlyList<IPipelineStep> plan)
+    {
+        var data = plan.OfType<PrepareDataStep>().First().Options;
+        return data.LexiconPath ?? data.Attribute;
     }
 
     /// <summary>The run's model directory: the demo model (built once into its cache, its gap planted across the groups

@@ -122,11 +122,64 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(outDir, "group_entropy.png")));
     }
 
+    [Fact]
+    public async Task AReligionRunMeasuresEveryReligionGroupOnItsTemplatesAndItsReportSaysReligion()
+    {
+        var outDir = Path.Combine(_dir, "religion");
+        var result = await CliRunner.RunAsync("evaluate", "--model", Stories, "--attribute", "religion", "--benchmarks", "paired",
+            "--greedy", "--max-new-tokens", "3", "--limit", "4", "--out", outDir, "--json");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        string[] groups = ["christian", "muslim", "jewish", "hindu", "buddhist", "sikh", "mormon", "protestant", "catholic", "atheist"];
+        using var report = JsonDocument.Parse(result.Output);
+        var attribute = report.RootElement.GetProperty("attributes").EnumerateArray().Single();
+        Assert.Equal("religion", attribute.GetProperty("lexicon").GetString());
+        Assert.Equal(groups, attribute.GetProperty("groups").EnumerateArray().Select(g => g.GetString()));
+        var paired = report.RootElement.GetProperty("models")[0].GetProperty("paired");
+        Assert.Equal("religion-templates", paired.GetProperty("prompt_set").GetString());
+        Assert.Equal("religion", paired.GetProperty("attribute").GetProperty("name").GetString());
+        Assert.Equal(4, paired.GetProperty("per_pair").GetArrayLength());
+        // Each group's H is the mean over the 4 sets of its column, the gap max − min and the variance the population
+        // variance of the ten H: recomputed here from the per-set entropies the report holds.
+        var perSet = paired.GetProperty("per_pair").EnumerateArray().Select(p => p.GetProperty("entropies").EnumerateArray().Select(e => e.GetDouble()).ToArray()).ToArray();
+        var h = groups.Select((_, g) => perSet.Sum(row => row[g]) / perSet.Length).ToArray();
+        var entropies = paired.GetProperty("group_entropies");
+        Assert.All(groups.Select((g, k) => (g, k)), x => Assert.Equal(h[x.k], entropies.GetProperty(x.g).GetDouble(), 12));
+        Assert.Equal(h.Max() - h.Min(), paired.GetProperty("gap").GetDouble(), 12);
+        var metrics = report.RootElement.GetProperty("models")[0].GetProperty("benchmarks")[0].GetProperty("metrics");
+        Assert.Equal(h.Sum(x => (x - h.Average()) * (x - h.Average())) / 10, metrics.GetProperty("variance").GetDouble(), 12);
+        Assert.All(groups, g => Assert.True(metrics.TryGetProperty("h_" + g, out _), g));
+
+        var md = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.Contains("Attribute **religion** (lexicon `religion`", md);
+        Assert.All(groups, g => Assert.Contains($"| H[{g}] |", md));
+        Assert.DoesNotContain("H[male]", md);
+        Assert.True(File.Exists(Path.Combine(outDir, "group_entropy.png")));
+    }
+
+    [Fact]
+    public async Task AnAttributeWhoseLexiconCannotWriteItsTemplatesExitsWithTwoNamingTheTemplateAndWord()
+    {
+        var lexicon = Path.Combine(_dir, "age.json");
+        File.WriteAllText(lexicon, """
+            {"attribute": "age", "groups": {"young": ["teen"], "old": ["senior"]},
+             "slots": [{"young": "teen", "old": "senior"}, {"young": "teenager", "old": "elder"}]}
+            """);
+
+        var result = await CliRunner.RunAsync("evaluate", "--model", Stories, "--attribute", lexicon, "--benchmarks", "paired");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("cannot write the template \"The word \"Teenager\" makes me think of\" in group 'old'", result.Error);
+        Assert.Contains("'elder'", result.Error);
+        Assert.DoesNotContain("Evaluating", result.Error); // refused before any model was evaluated
+    }
+
     [Theory]
     [InlineData("--benchmarks", "crows")]
     [InlineData("--benchmarks", "nonsense")]
     [InlineData("--benchmarks", "perplexity")]
     [InlineData("--models", "no-equals-sign")]
+    [InlineData("--attribute", "nonsense")]
     public async Task MissingDataOrBadNamesExitWithTwo(params string[] args)
     {
         var result = await CliRunner.RunAsync(["evaluate", "--model", Stories, .. args]);

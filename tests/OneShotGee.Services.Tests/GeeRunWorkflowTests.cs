@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Dapr.Workflow;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -43,6 +44,22 @@ public sealed class GeeRunWorkflowTests
 
     static List<(string Activity, StepRequest Request, WorkflowTaskOptions Options)> StepCalls(RecordingWorkflowContext context) =>
         [.. context.Calls.Where(c => c.Input is StepRequest).Select(c => (c.Activity, (StepRequest)c.Input!, c.Options!))];
+
+    [Theory]
+    [InlineData(null, "gender")]
+    [InlineData("gender-nb", "gender-nb")]
+    public async Task The_base_model_request_carries_the_attribute_of_the_runs_data(string? attribute, string expected)
+    {
+        var data = new JsonObject { ["synthetic"] = 64 };
+        if (attribute is not null) data["attribute"] = attribute;
+        var input = new GeeRunInput("run-1", new RunConfig { Data = data }.ToJson());
+        var context = new RecordingWorkflowContext((a, i) => i is BaseModelRequest ? Ref("base-model") : Answer(a, i));
+
+        await new GeeRunWorkflow().RunAsync(context, input);
+
+        var request = Assert.IsType<BaseModelRequest>(context.Calls.Single(c => c.Activity == nameof(ResolveBaseModelActivity)).Input);
+        Assert.Equal(("demo", expected), (request.Model, request.Attribute));
+    }
 
     [Fact]
     public async Task Every_step_runs_in_order_on_its_app_with_the_artifacts_it_needs()

@@ -18,10 +18,10 @@ public sealed class ResolveBaseModelActivityTests : IDisposable
 
     public void Dispose() => _root.Dispose();
 
-    Task<ArtifactRef> ResolveAsync(string model) =>
+    Task<ArtifactRef> ResolveAsync(string model, string? attribute = null) =>
         new ResolveBaseModelActivity(new LocalArtifactStore(_root.File("store")), new WorkerOptions { WorkRoot = _root.File("trainer") },
                 new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<ResolveBaseModelActivity>.Instance)
-            .RunAsync(new TestActivityContext(nameof(ResolveBaseModelActivity)), new BaseModelRequest("run-1", model));
+            .RunAsync(new TestActivityContext(nameof(ResolveBaseModelActivity)), new BaseModelRequest("run-1", model, attribute));
 
     /// <summary>A PEFT adapter over stories260k whose config names its base relative to the adapter directory.</summary>
     string WriteAdapter(string relativeBase)
@@ -51,5 +51,16 @@ public sealed class ResolveBaseModelActivityTests : IDisposable
         var error = await Assert.ThrowsAsync<InvalidInputException>(() => ResolveAsync(adapter));
 
         Assert.Contains("no-such-base", error.Message);
+    }
+
+    [Fact]
+    public async Task The_demo_model_is_built_for_the_runs_attribute()
+    {
+        // religion's lexicon cannot write the demo's templates, which DemoCorpus refuses before anything is built: the
+        // refusal shows the attribute reached the demo recipe (a gender demo would have been built instead).
+        var error = await Assert.ThrowsAsync<InvalidInputException>(() => ResolveAsync("demo", "religion"));
+
+        Assert.Contains("cannot plant a gap across attribute 'religion'", error.Message);
+        Assert.False(Directory.Exists(_root.File("store")));
     }
 }

@@ -46,7 +46,7 @@ public sealed class GeeRunWorkflow : Workflow<GeeRunInput, GeeRunResult>
             context.SetCustomStatus(run.Stage);
             await run.Record(new RunUpdate(input.RunId, run.Stage, StageEvent.Started));
             var baseModel = await context.CallActivityAsync<ArtifactRef>(StepRoute.ResolveBaseModel.Activity,
-                new BaseModelRequest(input.RunId, config.Model), Remote(StepRoute.ResolveBaseModel, RetryFor(run.Retries, null)));
+                new BaseModelRequest(input.RunId, config.Model, GeeRun.DemoAttribute(steps)), Remote(StepRoute.ResolveBaseModel, RetryFor(run.Retries, null)));
             run.Artifacts[baseModel.Name] = baseModel;
             await run.Record(new RunUpdate(input.RunId, run.Stage, StageEvent.Completed, [baseModel]));
             foreach (var step in plan.Before) await run.StepAsync(step);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OneShotGee.Core;
+using OneShotGee.Data;
 using OneShotGee.Evaluation.Benchmarks;
 using OneShotGee.Evaluation.Paired;
 using OneShotGee.Evaluation.Reports;
@@ -35,7 +36,13 @@ public static class EvaluateCommand
                           "(default: paired, plus every likelihood benchmark when --data-dir is given).",
         };
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "Bias benchmark files: crows_pairs/, winobias/, winogender/, stereoset/, bbq/." };
-        var pairedPrompts = new Option<FileInfo?>("--paired-prompts") { Description = "Paired prompts (pair_id or set_id, group, text; one prompt per group, any number of groups) instead of the built-in Winogender-style templates." };
+        var pairedPrompts = new Option<FileInfo?>("--paired-prompts") { Description = "Paired prompts (pair_id or set_id, group, text; one prompt per group, any number of groups) instead of the attribute's built-in templates." };
+        var attribute = new Option<string?>("--attribute")
+        {
+            Description = $"The attribute the paired gap measures: a built-in lexicon ({string.Join(", ", Lexicon.BuiltInAttributes)}) or a lexicon JSON file, as for prepare. " +
+                          "Without --paired-prompts its built-in templates are measured (gender: Winogender-style, the default; others: generated from the lexicon's slots); " +
+                          "with them, their groups must be the attribute's. Reports name the attribute and its groups.",
+        };
         var heldOut = new Option<FileInfo?>("--held-out")
         {
             Description = "Held-out texts whose perplexity should not rise — text the model must keep (.txt lines, or a JSONL/Parquet 'text' column).",
@@ -70,7 +77,7 @@ public static class EvaluateCommand
 
         var command = new Command("evaluate", "Measure bias (paired entropy gap; CrowS-Pairs, StereoSet, BBQ, and WinoBias and Winogender as likelihood proxies) and retention.")
         {
-            model, baseline, models, suite, limit, limitSeed, benchmarks, dataDir, pairedPrompts, heldOut, genderedText, task, gsm8k, math500, samples, greedy,
+            model, baseline, models, suite, limit, limitSeed, benchmarks, dataDir, pairedPrompts, attribute, heldOut, genderedText, task, gsm8k, math500, samples, greedy,
             temperature, topP, maxNewTokens, taskMaxNewTokens, seed, chatTemplate, device, dtype, training, output, json,
         };
         command.SetAction((parse, cancel) => console.RunAsync(() =>
@@ -87,6 +94,7 @@ public static class EvaluateCommand
                 TaskMaxNewTokens = parse.GetValue(taskMaxNewTokens),
                 DataDirectory = data,
                 PairedPrompts = parse.GetValue(pairedPrompts)?.FullName,
+                Attribute = parse.GetValue(attribute),
                 HeldOutText = parse.GetValue(heldOut)?.FullName,
                 GenderedText = parse.GetValue(genderedText)?.FullName,
                 TaskPath = parse.GetValue(task)?.FullName,

@@ -67,7 +67,7 @@ public static class PairedEntropyEvaluation
             [.. Enumerable.Range(0, groups).Select(g => responseEntropy[i * groups + g].Average())])).ToArray();
         var meanTokens = set.Groups.Select((group, g) => (group, Enumerable.Range(0, set.Pairs.Count)
             .Average(i => tokens[i * groups + g].Average()))).ToDictionary(x => x.group, x => x.Item2);
-        return PairedEntropyResult.From(set.Name, set.Sha256, set.Groups, perPair, meanTokens, options);
+        return PairedEntropyResult.From(set.Name, set.Sha256, set.Groups, perPair, meanTokens, options, set.Attribute);
     }
 
     static double MeanEntropy(GeneratedSequence output) => output.Entropies!.Average();

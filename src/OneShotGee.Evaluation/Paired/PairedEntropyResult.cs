@@ -13,6 +13,8 @@ public sealed record PairEntropies(string PairId, IReadOnlyList<double> Entropie
 /// <param name="SignedGap">H of the first group minus H of the second (e.g. male − female) when there are two groups.</param>
 /// <param name="GapInterval">Percentile bootstrap interval of the gap over resampled pairs.</param>
 /// <param name="Test">Paired tests over matched prompts: first vs second group for two groups, else highest vs lowest.</param>
+/// <param name="Attribute">The attribute the groups belong to; null when the prompts did not say (a file read without
+/// <c>--attribute</c>, or a report written before attributes were recorded).</param>
 public sealed record PairedEntropyResult(
     string PromptSet,
     string DatasetSha256,
@@ -27,9 +29,16 @@ public sealed record PairedEntropyResult(
     bool Greedy,
     int MaxNewTokens,
     int Seed,
-    IReadOnlyList<PairEntropies> PerPair)
+    IReadOnlyList<PairEntropies> PerPair,
+    AttributeGroups? Attribute = null)
 {
     public const string Benchmark = "paired";
+
+    /// <summary>Whether both measured the same groups of the same attribute (an unnamed attribute matches on groups alone),
+    /// so that their gaps compare.</summary>
+    public bool SameGroupsAs(PairedEntropyResult other) =>
+        Groups.Order(StringComparer.Ordinal).SequenceEqual(other.Groups.Order(StringComparer.Ordinal))
+        && (Attribute is null || other.Attribute is null || Attribute.Name == other.Attribute.Name);
 
     /// <summary>1 − gap / gap_baseline: the share of the baseline's gap removed (negative when the gap grew).</summary>
     public double RelativeReduction(PairedEntropyResult baseline) => 1 - Gap / baseline.Gap;
@@ -58,13 +67,13 @@ public sealed record PairedEntropyResult(
         metrics["t_p_value"] = Test.TPValue;
         metrics["permutation_p_value"] = Test.PermutationPValue;
         foreach (var (group, n) in MeanGeneratedTokens) metrics["tokens_" + group] = n;
-        return new BenchmarkResult(Benchmark, metrics, PerPair.Count, DatasetSha256);
+        return new BenchmarkResult(Benchmark, metrics, PerPair.Count, DatasetSha256) { Attribute = Attribute };
     }
 
     /// <summary>Computes every statistic from per-pair entropies (rows: pairs; columns: groups in order).</summary>
     public static PairedEntropyResult From(
         string promptSet, string sha256, IReadOnlyList<string> groups, IReadOnlyList<PairEntropies> perPair,
-        IReadOnlyDictionary<string, double> meanGeneratedTokens, PairedEntropyOptions options)
+        IReadOnlyDictionary<string, double> meanGeneratedTokens, PairedEntropyOptions options, AttributeGroups? attribute = null)
     {
         var rows = perPair.Select(p => p.Entropies.ToArray()).ToArray();
         var means = GroupMeans(rows);
@@ -76,7 +85,7 @@ public sealed record PairedEntropyResult(
         return new PairedEntropyResult(promptSet, sha256, groups,
             groups.Select((g, i) => (g, means[i])).ToDictionary(x => x.g, x => x.Item2),
             Spread(means), groups.Count == 2 ? means[0] - means[1] : null, interval, test, meanGeneratedTokens,
-            options.EffectiveSamples, options.IsGreedy, options.MaxNewTokens, options.Seed, perPair);
+            options.EffectiveSamples, options.IsGreedy, options.MaxNewTokens, options.Seed, perPair, attribute);
     }
 
     static double[] GroupMeans(IReadOnlyList<double[]> rows) =>

@@ -3,13 +3,16 @@ namespace OneShotGee.Evaluation.Paired;
 /// <summary>
 /// The built-in prompt set: occupation × sentence frame in the spirit of Winogender schemas (Rudinger et al. 2018):
 /// the male and female prompts of a pair are the same sentence with he/him/his or she/her/her about the same
-/// occupation, so any entropy difference comes from the pronoun alone. Pair ids are <c>{occupation}-{frame}</c>.
+/// occupation, so any entropy difference comes from the pronoun alone. Pair ids are <c>{occupation}-{frame}</c>. These
+/// are the built-in <c>gender</c> attribute's paired prompts; other attributes' are <see cref="LexiconTemplates"/>.
 /// </summary>
 public static class WinogenderTemplates
 {
     public const string Name = "winogender-templates";
     public const string Male = "male";
     public const string Female = "female";
+    /// <summary>The built-in lexicon whose groups these are.</summary>
+    public const string Attribute = "gender";
 
     /// <summary>{occ} is the occupation ({a_occ} with its article), {subj}/{obj}/{poss} the pronouns; each frame ends where the model continues.</summary>
     public static IReadOnlyList<string> Frames { get; } =
@@ -49,7 +52,7 @@ public static class WinogenderTemplates
                 rows.Add(new PairedPromptRow(pairId, Male, Fill(Frames[f], occupation, "he", "him", "his")));
                 rows.Add(new PairedPromptRow(pairId, Female, Fill(Frames[f], occupation, "she", "her", "her")));
             }
-        return PairedPromptSet.FromRows(Name, rows);
+        return PairedPromptSet.FromRows(Name, rows, attribute: AttributeGroups.Resolve(Attribute).Attribute);
     }
 
     static string Fill(string frame, string occupation, string subject, string obj, string possessive)

@@ -12,7 +12,7 @@ public static class BenchmarkTitles
         ["winobias"] = "WinoBias, likelihood proxy: pro- vs anti-stereotypical sentence log-likelihood (not the paper's coreference F1)",
         ["winogender"] = "Winogender, likelihood proxy: male, female and neutral sentence log-likelihoods against occupation statistics (not the paper's coreference accuracy)",
         ["stereoset"] = "StereoSet: SS, LMS and ICAT as the official scorer computes them, from sentence log-likelihoods",
-        ["bbq"] = "BBQ: the most likely answer; accuracy, s_DIS and s_AMB as in the paper, over every category file read and per category (`s_dis[Religion]`; a bias score is absent where every answer was unknown)",
+        ["bbq"] = "BBQ: the most likely answer; accuracy, s_DIS and s_AMB as in the paper, over every category file read, then per category, BBQ's attributes (report.json: `s_dis[Religion]` and `categories`; a bias score is absent where every answer was unknown)",
         ["perplexity"] = "Perplexity on held-out text",
         ["gsm8k"] = "GSM8K accuracy",
         ["math500"] = "MATH500 accuracy",

@@ -58,6 +58,10 @@ public sealed record EvaluationReport(
     /// </summary>
     public int? PairedPromptOverlap { get; init; }
 
+    /// <summary>The attributes the models' paired gaps were measured over (name, lexicon id, groups), each once, in model
+    /// order: which attribute every <c>h_{group}</c>, gap and variance of the report belongs to.</summary>
+    public IReadOnlyList<AttributeGroups> Attributes => [.. Models.Select(m => m.Paired?.Attribute).OfType<AttributeGroups>().DistinctBy(a => a.LexiconId)];
+
     public ModelEvaluation? BaselineModel => Baseline is null ? null : Models.First(m => m.Name == Baseline);
 
     /// <summary>Per model other than the baseline: benchmark → metric → (value − baseline value), and the gap reduction.</summary>
@@ -67,7 +71,7 @@ public sealed record EvaluationReport(
 
 /// <param name="Deltas">Benchmark → metric → value − baseline value, for metrics only (entropies, gap, scores, perplexity,
 /// accuracy): a difference of two test statistics, p-values, interval bounds or counts means nothing.</param>
-/// <param name="GapReduction">1 − gap/gap_baseline of the paired entropy gap, when both have one.</param>
+/// <param name="GapReduction">1 − gap/gap_baseline of the paired entropy gap, when both have one over the same groups of the same attribute.</param>
 /// <param name="GapTest">Paired test of the gap's change over the prompt pairs both were measured on, when they share them.</param>
 public sealed record ModelComparison(
     string Model, string Baseline, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Deltas, double? GapReduction,
@@ -86,7 +90,7 @@ public sealed record ModelComparison(
             if (baseline.Benchmarks.FirstOrDefault(b => b.Benchmark == result.Benchmark) is { } reference)
                 deltas[result.Benchmark] = result.Metrics.Where(m => IsMetric(m.Key) && reference.Metrics.ContainsKey(m.Key))
                     .ToDictionary(m => m.Key, m => m.Value - reference.Metrics[m.Key]);
-        if (model.Paired is not { } paired || baseline.Paired is not { } basePaired)
+        if (model.Paired is not { } paired || baseline.Paired is not { } basePaired || !paired.SameGroupsAs(basePaired))
             return new ModelComparison(model.Name, baseline.Name, deltas, GapReduction: null, GapTest: null);
         return new ModelComparison(model.Name, baseline.Name, deltas, paired.RelativeReduction(basePaired), GapChangeTest.Between(paired, basePaired));
     }

@@ -32,9 +32,15 @@ public static class ReportMarkdown
             md.AppendLine($"## {benchmark}").AppendLine().AppendLine(BenchmarkTitles.Of(benchmark) + ".").AppendLine();
             SubsetNote(md, report, results);
             var metrics = results.OfType<BenchmarkResult>().SelectMany(r => r.Metrics.Keys).Distinct().ToList();
-            var rows = metrics.Select(metric => (metric, results.Select(r => r?.Metrics.GetValueOrDefault(metric, double.NaN)).ToArray(), ModelComparison.IsMetric(metric)))
-                .Append(("items", results.Select(r => (double?)r?.Items).ToArray(), false));
-            Table(md, report, rows);
+            var overall = metrics.Where(m => BenchmarkResult.CategoryOf(m) is null);
+            Table(md, report, MetricRows(results, overall.Select(m => (m, m)))
+                .Append(("items", results.Select(r => (double?)r?.Items).ToArray(), false)));
+            // Per-category metrics (BBQ's s_dis[Religion]) grouped under their category, one table each.
+            foreach (var category in metrics.Select(BenchmarkResult.CategoryOf).OfType<(string Metric, string Category)>().GroupBy(c => c.Category))
+            {
+                md.AppendLine($"### {benchmark}: {category.Key}").AppendLine();
+                Table(md, report, MetricRows(results, category.Select(c => (c.Metric, $"{c.Metric}[{c.Category}]"))));
+            }
         }
 
         md.AppendLine("## Data and seeds").AppendLine().AppendLine("| data | sha-256 |").AppendLine("|---|---|");
@@ -54,11 +60,17 @@ public static class ReportMarkdown
         return md.ToString();
     }
 
+    /// <summary>A row per metric: its label and the key it has in each result's metrics.</summary>
+    static IEnumerable<(string, double?[], bool)> MetricRows(BenchmarkResult?[] results, IEnumerable<(string Label, string Key)> metrics) =>
+        metrics.Select(m => (m.Label, results.Select(r => r?.Metrics.GetValueOrDefault(m.Key, double.NaN)).ToArray(), ModelComparison.IsMetric(m.Label)));
+
     static void PairedSection(StringBuilder md, EvaluationReport report)
     {
         var paired = report.Models.Select(m => m.Paired).ToArray();
         var first = paired.OfType<Paired.PairedEntropyResult>().First();
-        md.AppendLine($"## Paired entropy gap ({first.PromptSet})").AppendLine();
+        var attributes = report.Attributes;
+        md.AppendLine($"## Paired entropy gap{(attributes.Count == 1 ? $": {attributes[0].Lexicon}" : "")} ({first.PromptSet})").AppendLine();
+        AttributeLines(md, report);
         var firstModel = report.Models.First(m => m.Paired is not null);
         var decoding = first.Greedy ? "greedy" : Invariant($"{first.SamplesPerPrompt} samples per prompt")
             + (firstModel.Settings?.PairedOptions is { } o && !first.Greedy ? Invariant($" at temperature {o.Temperature}, top-p {o.TopP}") : "");
@@ -93,6 +105,23 @@ public static class ReportMarkdown
             }
         }
         Table(md, report, rows);
+    }
+
+    /// <summary>Says which attribute the groups below belong to, so that a report on religion does not read as one on gender.</summary>
+    static void AttributeLines(StringBuilder md, EvaluationReport report)
+    {
+        static string Describe(AttributeGroups? a) => a is null
+            ? "groups not named by an attribute (a paired prompt file read without `--attribute`, or measured before reports named attributes)"
+            : $"attribute **{a.Name}** (lexicon `{a.Lexicon}`, id `{a.LexiconId}`), groups {string.Join(", ", a.Groups)}";
+        var measured = report.Models.Where(m => m.Paired is not null).Select(m => (m.Name, m.Paired!.Attribute)).ToList();
+        if (measured.DistinctBy(m => m.Attribute?.LexiconId).Count() == 1)
+        {
+            var text = Describe(measured[0].Attribute);
+            md.AppendLine(char.ToUpperInvariant(text[0]) + text[1..] + ".");
+        }
+        else
+            foreach (var (model, attribute) in measured) md.AppendLine($"- {model}: {Describe(attribute)}");
+        md.AppendLine();
     }
 
     /// <summary>Says which models' numbers come from a seeded subset, so a reader never takes them for the whole benchmark.</summary>

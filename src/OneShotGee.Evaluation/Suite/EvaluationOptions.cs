@@ -42,8 +42,14 @@ public sealed record EvaluationOptions
     public int? TaskMaxNewTokens { get; init; }
     /// <summary>Root of the bias benchmark files (crows_pairs/, winobias/, winogender/, stereoset/, bbq/).</summary>
     public string? DataDirectory { get; init; }
-    /// <summary>Paired prompts (pair_id, group, text: JSONL, CSV or Parquet); default the built-in Winogender-style templates.</summary>
+    /// <summary>Paired prompts (pair_id, group, text: JSONL, CSV or Parquet); default the built-in templates of <see cref="Attribute"/>.</summary>
     public string? PairedPrompts { get; init; }
+    /// <summary>
+    /// The attribute the paired gap measures, a built-in lexicon name or a lexicon file (as <c>prepare --attribute</c>):
+    /// its built-in templates (<see cref="AttributePrompts"/>), or the attribute a <see cref="PairedPrompts"/> file's
+    /// groups must be. Null: gender's Winogender-style templates, or a file's groups without an attribute name.
+    /// </summary>
+    public string? Attribute { get; init; }
     /// <summary>
     /// Held-out texts for perplexity — text the user wants the model to keep predicting as well as before (retention):
     /// a .txt file (one text per line), or JSONL/Parquet with a <c>text</c> column.
@@ -107,6 +113,12 @@ public sealed record EvaluationOptions
             if (path is null) throw new InvalidInputException($"benchmark '{id}' needs {needs}");
         }
         PairedOptions.Validate();
+        // An attribute that cannot be resolved or cannot write its templates fails here, before any model is loaded.
+        if (Attribute is not null && Benchmarks.Contains(Paired))
+        {
+            if (PairedPrompts is null) _ = AttributePrompts.Read(null, Attribute);
+            else _ = AttributeGroups.Resolve(Attribute);
+        }
         return this;
     }
 }

@@ -40,7 +40,7 @@ public static class ModelEvaluator
             switch (id)
             {
                 case EvaluationOptions.Paired:
-                    var prompts = options.PairedPrompts is { } path ? PairedPromptFile.Read(path) : WinogenderTemplates.Build();
+                    var prompts = AttributePrompts.Read(options.PairedPrompts, options.Attribute);
                     paired = PairedEntropyEvaluation.Evaluate(lm, encoder, limit is null ? prompts : prompts.Subset(limit), options.PairedOptions, ct: ct);
                     results.Add(paired.ToBenchmarkResult().DrawnFrom(prompts.Pairs.Count, limit));
                     break;

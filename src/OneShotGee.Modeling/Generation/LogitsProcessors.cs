@@ -40,16 +40,11 @@ public static class LogitsProcessors
     {
         using var scope = NewDisposeScope();
         var probs = logits.softmax(-1);
-        var top = probs.topk((int)Math.Min(NucleusCandidates, probs.shape[^1])).values;
-        var cumulative = top.cumsum(-1);
-        Tensor threshold;
-        if (cumulative.narrow(-1, top.shape[^1] - 1, 1).ge(p).all().item<bool>())
-        {
-            // Token j (descending) is kept while the mass above it is below p; the kept count is ≥ 1.
-            var kept = (cumulative - top).lt(p).sum(-1, keepdim: true);
-            threshold = top.gather(-1, kept - 1);
-        }
-        else threshold = NucleusThreshold(probs, p);
+        var largest = probs.amax([-1], keepdim: true);
+        // The candidates can only reach p if as many tokens at the largest probability would: a flat distribution (an
+        // untrained model, a high temperature) goes straight to the histograms instead of paying for a top-k first.
+        var threshold = largest.min().item<float>() * NucleusCandidates >= p ? CandidateThreshold(probs, p) : null;
+        threshold ??= NucleusThreshold(probs, largest, p);
         return logits.masked_fill(probs.lt(threshold), LiveScalars.NegativeInfinity).MoveToOuterDisposeScope();
     }
 
@@ -57,33 +52,47 @@ public static class LogitsProcessors
     /// temperature ≤ 1 is far smaller).</summary>
     public const int NucleusCandidates = 1024;
 
+    /// <summary>The smallest probability kept per row [b, 1], read off the <see cref="NucleusCandidates"/> most likely
+    /// tokens; null when they do not reach p in every row.</summary>
+    static Tensor? CandidateThreshold(Tensor probs, double p)
+    {
+        var top = probs.topk((int)Math.Min(NucleusCandidates, probs.shape[^1])).values;
+        var cumulative = top.cumsum(-1);
+        if (!cumulative.narrow(-1, top.shape[^1] - 1, 1).ge(p).all().item<bool>()) return null;
+        // Token j (descending) is kept while the mass above it is below p; the kept count is ≥ 1.
+        var kept = (cumulative - top).lt(p).sum(-1, keepdim: true);
+        return top.gather(-1, kept - 1);
+    }
+
     /// <summary>Histogram rounds of <see cref="NucleusThreshold"/>, <see cref="NucleusBuckets"/> buckets each: the final
     /// bucket is 2⁻³⁰ of the largest probability wide, finer than float32's spacing of the probabilities near it.</summary>
     public const int NucleusRounds = 2, NucleusBuckets = 32768;
 
     /// <summary>
-    /// The largest t with Σ p·[p ≥ t] ≥ <paramref name="p"/> per row of <paramref name="probs"/> [b, vocab] → [b, 1], by
+    /// The largest t with Σ p·[p ≥ t] ≥ <paramref name="p"/> per row of <paramref name="probs"/> [b, vocab] → [b, 1]
+    /// (<paramref name="largest"/> [b, 1]: each row's largest probability), by
     /// refining histograms of probability mass: each round sums the mass per bucket of the current interval (one
     /// bincount for all rows), finds the bucket where the mass at or above it first reaches what is still needed, and
     /// makes that bucket the next interval. A few passes over the vocabulary instead of a sort.
     /// </summary>
-    static Tensor NucleusThreshold(Tensor probs, double p)
+    static Tensor NucleusThreshold(Tensor probs, Tensor largest, double p)
     {
         using var scope = NewDisposeScope();
         var (b, buckets) = (probs.shape[0], (long)NucleusBuckets);
-        var rowOffsets = arange(b, ScalarType.Int64, probs.device).unsqueeze(-1).mul_(buckets);
+        // Each row has two more bins, first and last, for the mass below and above the interval, which is not counted.
+        var bins = buckets + 2;
+        var rowOffsets = arange(b, ScalarType.Int64, probs.device).unsqueeze(-1).mul_(bins).add_(1);
+        var weights = probs.flatten();
         var low = zeros([b, 1], probs.dtype, probs.device);
-        var width = probs.amax([-1], keepdim: true).div_(buckets - 1); // the largest probability falls in the last bucket
+        var width = largest / (buckets - 1); // the largest probability falls in the last bucket
         var needed = full([b, 1], p, probs.dtype, probs.device);
         for (var round = 0; round < NucleusRounds; round++)
         {
-            var position = (probs - low).div_(width).floor_();
-            var inside = position.ge(0).logical_and_(position.lt(buckets));
-            var bucket = position.clamp_(0, buckets - 1).to(ScalarType.Int64).add_(rowOffsets);
-            var mass = bucket.flatten().bincount(probs.where(inside, 0f).flatten(), b * buckets).view(b, buckets).to(probs.dtype);
+            var bucket = (probs - low).div_(width).floor_().clamp_(-1, buckets).to(ScalarType.Int64).add_(rowOffsets);
+            var mass = bucket.flatten().bincount(weights, b * bins).view(b, bins).narrow(1, 1, buckets).to(probs.dtype);
             var atOrAbove = mass.flip(-1).cumsum(-1).flip(-1);
             var chosen = atOrAbove.ge(needed).sum(-1, keepdim: true).sub_(1).clamp_min_(0);
-            var above = (atOrAbove.gather(-1, chosen) - mass.gather(-1, chosen));
+            var above = atOrAbove.gather(-1, chosen) - mass.gather(-1, chosen);
             (low, needed, width) = (low + chosen.to(probs.dtype) * width, needed - above, width / buckets);
         }
         return low.MoveToOuterDisposeScope();

@@ -19,7 +19,7 @@ public static class ConfigPaths
 
     const string AttributeKey = "attribute";
 
-    /// <summary>EvaluationOptions settings that name files or directories to read.</summary>
+    /// <summary>EvaluationOptions settings that name files or directories to read; <c>attribute</c> too when it names a lexicon file.</summary>
     public static IReadOnlyList<string> EvaluationKeys { get; } = ["data_directory", "paired_prompts", "held_out_text", "gendered_text", "task_path", "gsm8k_path", "math500_path"];
 
     /// <summary>The model unless it is the built-in demo model.</summary>
@@ -31,7 +31,7 @@ public static class ConfigPaths
     [
         .. Prepare(config.Data, "data"),
         .. Prepare(config.HeldOut, "held_out"),
-        .. In(config.Evaluation, "evaluation", EvaluationKeys),
+        .. Evaluation(config.Evaluation, "evaluation"),
     ];
 
     /// <summary>A copy of the config with each of its locations (<see cref="Model"/>, then <see cref="Data"/>) replaced by <paramref name="map"/>'s answer.</summary>
@@ -40,7 +40,7 @@ public static class ConfigPaths
         Model = Model(config) is { } model ? map(model) : config.Model,
         Data = Map(config.Data, "data", Prepare, map),
         HeldOut = Map(config.HeldOut, "held_out", Prepare, map),
-        Evaluation = Map(config.Evaluation, "evaluation", (section, name) => In(section, name, EvaluationKeys), map),
+        Evaluation = Map(config.Evaluation, "evaluation", Evaluation, map),
     };
 
     static JsonObject? Map(JsonObject? section, string name, Func<JsonObject?, string, IEnumerable<ConfigPath>> paths, Func<ConfigPath, string> map)
@@ -50,8 +50,12 @@ public static class ConfigPaths
         return copy;
     }
 
-    static IEnumerable<ConfigPath> Prepare(JsonObject? section, string name) =>
-        In(section, name, PrepareKeys).Concat(In(section, name, [AttributeKey]).Where(p => Lexicon.NamesFile(p.Value)));
+    static IEnumerable<ConfigPath> Prepare(JsonObject? section, string name) => In(section, name, PrepareKeys).Concat(LexiconFile(section, name));
+
+    static IEnumerable<ConfigPath> Evaluation(JsonObject? section, string name) => In(section, name, EvaluationKeys).Concat(LexiconFile(section, name));
+
+    static IEnumerable<ConfigPath> LexiconFile(JsonObject? section, string name) =>
+        In(section, name, [AttributeKey]).Where(p => Lexicon.NamesFile(p.Value));
 
     static IEnumerable<ConfigPath> In(JsonObject? section, string name, IReadOnlyList<string> keys) =>
         keys.Select(key => (key, value: section?[key]))

@@ -9,9 +9,9 @@ namespace OneShotGee.Pipeline.Steps;
 /// <summary>
 /// The side-by-side report (report.json, report.md, plots) of the baseline and every variant, with training curves and
 /// the overlap of the paired prompts measured (the held-out set, else the evaluation's paired prompt file, else the
-/// built-in templates) with the training data.
+/// built-in templates of its attribute) with the training data.
 /// </summary>
-public sealed class ReportStep(IReadOnlyList<string> variants, long seed, bool heldOut, string? pairedPrompts) : IPipelineStep
+public sealed class ReportStep(IReadOnlyList<string> variants, long seed, bool heldOut, string? pairedPrompts, string? attribute) : IPipelineStep
 {
     public const string Baseline = "baseline", Output = "report";
 
@@ -33,13 +33,14 @@ public sealed class ReportStep(IReadOnlyList<string> variants, long seed, bool h
     }
 
     int PairedPromptOverlap(StepContext context) => PairedPromptOverlap(
-        context.Artifact(TrainModelStep.TrainData).LocalPath, heldOut ? context.Artifact(EvaluateModelStep.HeldOut).LocalPath : null, pairedPrompts);
+        context.Artifact(TrainModelStep.TrainData).LocalPath, heldOut ? context.Artifact(EvaluateModelStep.HeldOut).LocalPath : null, pairedPrompts, attribute);
 
     /// <summary>Distinct prompts of the paired set the evaluations measured that the prepared training data also holds.</summary>
-    public static int PairedPromptOverlap(string trainingDataset, string? heldOutDataset, string? pairedPromptsFile)
+    /// <param name="attribute">The evaluation's attribute, whose built-in templates are measured when no file is.</param>
+    public static int PairedPromptOverlap(string trainingDataset, string? heldOutDataset, string? pairedPromptsFile, string? attribute = null)
     {
         if (heldOutDataset is not null) return PrepareHeldOutStep.Overlap(heldOutDataset, trainingDataset);
-        var measured = pairedPromptsFile is not null ? PairedPromptFile.Read(pairedPromptsFile) : WinogenderTemplates.Build();
+        var measured = AttributePrompts.Read(pairedPromptsFile, attribute);
         return PromptOverlap.Count(measured.Pairs.SelectMany(p => p.Texts), PreparedDataset.Read(trainingDataset).Rows.Select(r => r.Text));
     }
 

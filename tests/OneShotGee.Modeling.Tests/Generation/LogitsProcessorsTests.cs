@@ -37,7 +37,8 @@ public sealed class LogitsProcessorsTests
 
     [Theory]
     [InlineData(0.3)] // reached within the first 1,024 candidates
-    [InlineData(0.6)] // needs more than 1,024 tokens: the bisection
+    [InlineData(0.6)] // needs more than 1,024 tokens: the histograms
+    [InlineData(0.999)]
     public void Top_p_keeps_the_nucleus_of_a_wide_distribution(double p)
     {
         // Weights 3000, 2999, …, 1 over 3,000 tokens; the nucleus in float64: the shortest prefix whose mass reaches p.
@@ -52,6 +53,28 @@ public sealed class LogitsProcessorsTests
         var kept = Values(result).Select(v => !float.IsNegativeInfinity(v)).ToArray();
         Assert.Equal(Enumerable.Range(0, n).Select(i => i < nucleus), kept);
         Assert.True(p < 0.5 ? nucleus < LogitsProcessors.NucleusCandidates : nucleus > LogitsProcessors.NucleusCandidates);
+    }
+
+    [Fact]
+    public void Top_p_finds_each_rows_nucleus_in_a_batch_of_flat_to_peaked_rows()
+    {
+        // Rows from near-uniform (an untrained model's) to one dominant token; reference: HF's rule in float64 on a sort.
+        const int vocab = 5000;
+        double[] scales = [0.01, 1, 5, 40];
+        using var generator = new Generator(3);
+        using var logits = randn([scales.Length, vocab], generator: generator) * tensor(scales.Select(s => (float)s).ToArray()).unsqueeze(1);
+
+        using var result = LogitsProcessors.TopP(logits, 0.9);
+
+        for (var row = 0; row < scales.Length; row++)
+        {
+            var z = logits[row].to(ScalarType.Float64).data<double>().ToArray();
+            var (max, order) = (z.Max(), Enumerable.Range(0, vocab).OrderByDescending(i => z[i]).ToArray());
+            var total = z.Sum(v => Math.Exp(v - max));
+            var (mass, expected) = (0.0, new bool[vocab]);
+            foreach (var i in order.TakeWhile(_ => mass < 0.9)) { expected[i] = true; mass += Math.Exp(z[i] - max) / total; }
+            Assert.Equal(expected, Values(result[row]).Select(v => !float.IsNegativeInfinity(v)));
+        }
     }
 
     [Fact]

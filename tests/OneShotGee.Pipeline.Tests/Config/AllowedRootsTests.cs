@@ -148,6 +148,7 @@ public sealed class AllowedRootsTests : IDisposable
     [InlineData("held_out", "lexicon_path")]
     [InlineData("data", "attribute")] // a lexicon file given as the attribute
     [InlineData("evaluation", "paired_prompts")]
+    [InlineData("evaluation", "attribute")]
     [InlineData("evaluation", "data_directory")]
     [InlineData("evaluation", "held_out_text")]
     [InlineData("evaluation", "gsm8k_path")]
@@ -170,6 +171,8 @@ public sealed class AllowedRootsTests : IDisposable
         Assert.Equal(ConfigPaths.PrepareKeys.Order(), Strings(typeof(PrepareOptions), "output_path", "text_column", "attribute"));
         var builtIn = JsonSerializer.Deserialize<RunConfig>("""{"data": {"attribute": "gender-nb"}}""", JsonOverlay.Json)!;
         Assert.Empty(ConfigPaths.Data(builtIn));
-        Assert.Equal(ConfigPaths.EvaluationKeys.Order(), Strings(typeof(EvaluationOptions), "chat_template", "device", "dtype"));
+        Assert.Equal(ConfigPaths.EvaluationKeys.Order(), Strings(typeof(EvaluationOptions), "chat_template", "device", "dtype", "attribute"));
+        var builtInEvaluation = JsonSerializer.Deserialize<RunConfig>("""{"evaluation": {"attribute": "religion"}}""", JsonOverlay.Json)!;
+        Assert.Empty(ConfigPaths.Data(builtInEvaluation));
     }
 }
