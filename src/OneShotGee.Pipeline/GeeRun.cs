@@ -51,7 +51,7 @@ public static class GeeRun
         // training data's), unless the evaluation names its own prompts or attribute.
         if (evaluation.Attribute is null && evaluation.PairedPrompts is null)
             evaluation = evaluation with { Attribute = measured.LexiconPath ?? measured.Attribute };
-        evaluation = evaluation.Validated();
+        evaluation = evaluation.ValidatedWithoutReading();
         var hasHeldOut = config.HeldOut is not null;
         steps.Add(new EvaluateModelStep(ReportStep.Baseline, TrainModelStep.BaseModel, evaluation, hasHeldOut));
 
@@ -85,6 +85,7 @@ public static class GeeRun
         IProgress<string>? progress = null, CancellationToken ct = default)
     {
         var steps = Plan(config);
+        steps.OfType<EvaluateModelStep>().First().CheckPairedInputs(); // every evaluation shares the options
         var model = ResolveModel(config.Model, demoCacheRoot, progress, ct, DemoAttribute(steps));
         var runId = RunIdOf(config);
         var manifest = Runner(config, runDirectory, runId)

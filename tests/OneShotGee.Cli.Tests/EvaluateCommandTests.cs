@@ -174,6 +174,20 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.DoesNotContain("Evaluating", result.Error); // refused before any model was evaluated
     }
 
+    [Fact]
+    public async Task APairedFileWhoseGroupsAreNotTheAttributesExitsWithTwoBeforeAnyModelIsLoaded()
+    {
+        var pairs = Path.Combine(_dir, "pairs.jsonl");
+        File.WriteAllLines(pairs, ["""{"pair_id": "a", "group": "male", "text": "He said"}""", """{"pair_id": "a", "group": "female", "text": "She said"}"""]);
+
+        // The model does not exist: only a check made before loading it can name the groups.
+        var result = await CliRunner.RunAsync("evaluate", "--model", Path.Combine(_dir, "no-model"), "--attribute", "gender-nb",
+            "--paired-prompts", pairs, "--benchmarks", "paired");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("nonbinary", result.Error);
+    }
+
     [Theory]
     [InlineData("--benchmarks", "crows")]
     [InlineData("--benchmarks", "nonsense")]

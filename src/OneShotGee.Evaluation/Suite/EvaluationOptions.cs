@@ -87,8 +87,19 @@ public sealed record EvaluationOptions
     /// <summary>The benchmarks whose responses are generated and graded.</summary>
     public static bool IsTaskAccuracy(string id) => id is Task or Gsm8k or Math500;
 
-    /// <summary>Checks names, settings and that every chosen benchmark has its data, before any model is loaded.</summary>
+    /// <summary>Checks names, settings and that every chosen benchmark has its data, then the paired gap's inputs
+    /// (<see cref="CheckPairedInputs"/>), before any model is loaded.</summary>
     public EvaluationOptions Validated()
+    {
+        ValidatedWithoutReading().CheckPairedInputs();
+        return this;
+    }
+
+    /// <summary>
+    /// <see cref="Validated"/> without reading any file: for a run's plan, which a workflow replays on a host that need
+    /// not see the run's files (<c>GeeRun.Plan</c>); the step that evaluates reads and checks them.
+    /// </summary>
+    public EvaluationOptions ValidatedWithoutReading()
     {
         if (Benchmarks.Count == 0) throw new InvalidInputException("choose at least one benchmark");
         if (Suite == EvaluationSuite.Quick && Limit is not null)
@@ -113,12 +124,18 @@ public sealed record EvaluationOptions
             if (path is null) throw new InvalidInputException($"benchmark '{id}' needs {needs}");
         }
         PairedOptions.Validate();
-        // An attribute that cannot be resolved or cannot write its templates fails here, before any model is loaded.
-        if (Attribute is not null && Benchmarks.Contains(Paired))
-        {
-            if (PairedPrompts is null) _ = AttributePrompts.Read(null, Attribute);
-            else _ = AttributeGroups.Resolve(Attribute);
-        }
         return this;
+    }
+
+    /// <summary>
+    /// Reads what the paired gap will measure, so that a bad attribute fails before any model is loaded: the attribute
+    /// resolves, and its templates can be written or the paired file's groups are its groups. With
+    /// <paramref name="promptsComeLater"/> (a run's held-out set, prepared by an earlier step) only the attribute is resolved.
+    /// </summary>
+    public void CheckPairedInputs(bool promptsComeLater = false)
+    {
+        if (Attribute is null || !Benchmarks.Contains(Paired)) return;
+        if (promptsComeLater) _ = AttributeGroups.Resolve(Attribute);
+        else _ = AttributePrompts.Read(PairedPrompts, Attribute);
     }
 }

@@ -43,7 +43,7 @@ public static class LogitsProcessors
         var largest = probs.amax([-1], keepdim: true);
         // The candidates can only reach p if as many tokens at the largest probability would: a flat distribution (an
         // untrained model, a high temperature) goes straight to the histograms instead of paying for a top-k first.
-        var threshold = largest.min().item<float>() * NucleusCandidates >= p ? CandidateThreshold(probs, p) : null;
+        var threshold = largest.min().to(ScalarType.Float64).item<double>() * NucleusCandidates >= p ? CandidateThreshold(probs, p) : null;
         threshold ??= NucleusThreshold(probs, largest, p);
         return logits.masked_fill(probs.lt(threshold), LiveScalars.NegativeInfinity).MoveToOuterDisposeScope();
     }

@@ -22,6 +22,9 @@ public sealed class EvaluateModelStep(string label, string modelArtifact, Evalua
     public IReadOnlyList<string> Needs => heldOut ? [modelArtifact, HeldOut] : [modelArtifact];
     public static string OutputOf(string label) => "eval-" + label;
 
+    /// <summary>Reads the paired gap's attribute (<see cref="EvaluationOptions.CheckPairedInputs"/>) before a run starts.</summary>
+    public void CheckPairedInputs() => options.CheckPairedInputs(promptsComeLater: heldOut);
+
     public IReadOnlyList<ArtifactRef> Run(StepContext context, CancellationToken ct)
     {
         using var labels = RunLabels.PushVariant(label);

@@ -37,4 +37,42 @@ public sealed class AttributeRunTests : IDisposable
         Assert.Equal(0, report.PairedPromptOverlap);
         Assert.Contains("Attribute **gender** (lexicon `gender-nb`", File.ReadAllText(_dir.File("run/report/report.md")));
     }
+
+    // "teenager" marks no group, so a template quoting it cannot be rewritten into "old"; the lexicon trains and
+    // augments fine (a data row's "teen" is swapped).
+    string AgeLexicon() => _dir.Write("age.json", """
+        {"attribute": "age", "groups": {"young": ["teen"], "old": ["senior"]},
+         "slots": [{"young": "teen", "old": "senior"}, {"young": "teenager", "old": "elder"}]}
+        """);
+
+    static RunConfig AgeRun(string lexicon, bool heldOut) => new()
+    {
+        Model = Fixtures.PathOf("models/stories260k"),
+        Data = new JsonObject { ["synthetic"] = 12, ["attribute"] = lexicon },
+        HeldOut = heldOut ? new JsonObject { ["synthetic"] = 12 } : null,
+        Evaluation = new JsonObject { ["benchmarks"] = new JsonArray("paired") },
+    };
+
+    [Fact]
+    public void APlanReadsNoLexiconFileSoAWorkflowCanReplayItAnywhere()
+    {
+        var lexicon = AgeLexicon();
+        File.Delete(lexicon);
+
+        Assert.NotEmpty(GeeRun.Plan(AgeRun(lexicon, heldOut: false)));
+    }
+
+    [Fact]
+    public void ARunRefusesAnAttributeThatCannotWriteItsTemplatesBeforeAnyStepButNotWhenItMeasuresItsHeldOutSet()
+    {
+        var lexicon = AgeLexicon();
+
+        var error = Assert.Throws<Core.InvalidInputException>(() => GeeRun.Execute(AgeRun(lexicon, heldOut: false), _dir.File("run"), resume: false));
+        Assert.Contains("\"The word \"Teenager\" makes me think of\"", error.Message);
+        Assert.False(Directory.Exists(_dir.File("run")));
+
+        // With a held-out set the paired gap measures its prepared sets, so only the attribute itself must resolve.
+        var plan = GeeRun.Plan(AgeRun(lexicon, heldOut: true));
+        plan.OfType<Pipeline.Steps.EvaluateModelStep>().First().CheckPairedInputs();
+    }
 }
