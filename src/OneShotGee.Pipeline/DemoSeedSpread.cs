@@ -11,13 +11,13 @@ namespace OneShotGee.Pipeline;
 /// </summary>
 public static class DemoSeedSpread
 {
-    public const string ResourceName = "DemoSeedSpread.json", ThreeGroupResourceName = "DemoSeedSpread.gender-nb.json";
-    public const string ThreeGroupAttribute = "gender-nb";
+    public const string ResourceName = "DemoSeedSpread.json", GenderNbResourceName = "DemoSeedSpread.gender-nb.json";
+    public const string GenderNbAttribute = "gender-nb";
 
     public static IReadOnlyList<SeedSpread> All { get; } = Read(ResourceName);
 
     /// <summary>The gender-nb demo's EM and GEE over training seeds 1–5.</summary>
-    public static IReadOnlyList<SeedSpread> ThreeGroups { get; } = Read(ThreeGroupResourceName);
+    public static IReadOnlyList<SeedSpread> GenderNb { get; } = Read(GenderNbResourceName);
 
     /// <summary>The grid's row for a demo variant trained with λ, β, learning rate and steps; null if the grid lacks it.</summary>
     public static SeedSpread? For(double lambda, double klCoef, double learningRate, int steps) => Find(All, lambda, klCoef, learningRate, steps);
@@ -29,7 +29,7 @@ public static class DemoSeedSpread
         var (rows, steps) = attribute switch
         {
             DemoCorpus.DefaultAttribute => (All, DemoRun.Steps),
-            ThreeGroupAttribute => (ThreeGroups, DemoRun.ManyGroupsSteps),
+            GenderNbAttribute => (GenderNb, DemoRun.ManyGroupsSteps),
             _ => ([], 0),
         };
         return new[] { ("em", Find(rows, 0, 0, DemoRun.LearningRate, steps)), ("gee", Find(rows, DemoRun.Lambda, klCoef, DemoRun.LearningRate, steps)) }

@@ -43,7 +43,7 @@ public sealed partial class DemoSeedSpreadTests
     public void TheThreeGroupSpreadIsTheSeedTableOfTheDemoModelDoc()
     {
         var doc = File.ReadAllText(Path.Combine(Fixtures.RepositoryRoot, "docs", "demo-model.md"));
-        var spreads = DemoSeedSpread.ForDemo(DemoRun.KlCoef, DemoSeedSpread.ThreeGroupAttribute);
+        var spreads = DemoSeedSpread.ForDemo(DemoRun.KlCoef, DemoSeedSpread.GenderNbAttribute);
 
         Assert.Equal(["em", "gee"], spreads.Keys.Order());
         foreach (var (method, spread) in spreads)

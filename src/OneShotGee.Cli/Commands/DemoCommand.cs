@@ -36,10 +36,10 @@ public static class DemoCommand
             // As in demo-model: the tiny model gains nothing from intra-op threads, and one thread makes the run reproducible.
             TorchSharp.torch.set_num_threads(1);
             var runDirectory = parse.GetValue(output)!.FullName;
-            var report = console.WithProgress("Demo", progress =>
-                DemoRun.Execute(runDirectory, parse.GetValue(cacheDir)?.FullName, progress, cancel, parse.GetValue(klCoef), parse.GetValue(attribute)!));
-            RunSummaryTable.Write(console.Output, RunSummary.From(report), RunSummary.Subsets(report));
             var attributeName = parse.GetValue(attribute)!;
+            var report = console.WithProgress("Demo", progress =>
+                DemoRun.Execute(runDirectory, parse.GetValue(cacheDir)?.FullName, progress, cancel, parse.GetValue(klCoef), attributeName));
+            RunSummaryTable.Write(console.Output, RunSummary.From(report), RunSummary.Subsets(report));
             SeedSpreadLines.Write(console.Output, DemoSeedSpread.ForDemo(parse.GetValue(klCoef), attributeName), DemoSeedSpread.Source(attributeName));
             console.Output.WriteLine($"report -> {Path.Combine(runDirectory, "report", "report.md")}");
             return Task.CompletedTask;

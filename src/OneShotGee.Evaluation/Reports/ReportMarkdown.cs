@@ -36,7 +36,7 @@ public static class ReportMarkdown
             Table(md, report, MetricRows(results, overall.Select(m => (m, m)))
                 .Append(("items", results.Select(r => (double?)r?.Items).ToArray(), false)));
             // Per-category metrics (BBQ's s_dis[Religion]) grouped under their category, one table each.
-            foreach (var category in metrics.Select(BenchmarkResult.CategoryOf).OfType<(string Metric, string Category)>().GroupBy(c => c.Category))
+            foreach (var category in metrics.Select(BenchmarkResult.CategoryOf).OfType<(string Metric, string Category)>().GroupBy(c => c.Category).OrderBy(c => c.Key, StringComparer.Ordinal))
             {
                 md.AppendLine($"### {benchmark}: {category.Key}").AppendLine();
                 Table(md, report, MetricRows(results, category.Select(c => (c.Metric, $"{c.Metric}[{c.Category}]"))));

@@ -56,6 +56,10 @@ public sealed partial class LexiconTemplatesTests : IDisposable
     }
 
     [Fact]
+    public void GenderNbHasTheTripleCountItsLexiconReadmeGives() =>
+        Assert.Equal(1880, LexiconTemplates.Build("gender-nb").Pairs.Count); // src/OneShotGee.Data/Lexicons/README.md
+
+    [Fact]
     public void AWordWhoseCounterpartDependsOnContextIsNotATemplate()
     {
         // gender-nb lists "his" as ambiguous (her/hers, their/theirs): a quoted word has no context to decide by.

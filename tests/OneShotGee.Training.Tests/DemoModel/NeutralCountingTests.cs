@@ -47,4 +47,14 @@ public sealed class NeutralCountingTests
         Assert.NotEqual(recipe.Hash(corpus), recipe.Hash([.. corpus.Where(d => d.Group != NeutralCounting.Group)]));
         Assert.NotEqual(DemoModelCache.PathFor(recipe), DemoModelCache.PathFor(recipe with { NeutralDocuments = 100 }));
     }
+
+    [Theory]
+    [InlineData(null, "d0958ba158461690")]         // docs/experiments.md, docs/demo-model.md
+    [InlineData("gender-nb", "dd6554b539c4fc33")]  // docs/demo-model.md, "Other attributes"
+    public void TheDocumentedRecipeHashesAreTheRecipes(string? attribute, string hash)
+    {
+        var recipe = DemoRecipe.For(attribute);
+
+        Assert.Equal(hash, recipe.Hash(recipe.Corpus()));
+    }
 }
