@@ -72,9 +72,11 @@ public sealed class GeeGradientTests : IDisposable
     {
         var lora = new Modeling.Lora.LoraOptions(rank: 4, alpha: 8, dropout: 0.3);
         Modeling.Lora.LoraAdapter.Apply(lm, lora, seed: 15);
-        // A nonzero B, so that dropout on the adapter input changes the entropies and their gradient w.r.t. A.
+        // A nonzero B, so that dropout on the adapter input changes the entropies and their gradient w.r.t. A; drawn from
+        // its own generator, since torch's global one is shared with the tests running beside this one.
         using (no_grad())
-            foreach (var (_, projection) in Modeling.Lora.LoraAdapter.Branches(lm)) projection.Lora!.lora_B.weight.normal_(0, 0.5);
+        using (var generator = new Generator(7))
+            foreach (var (_, projection) in Modeling.Lora.LoraAdapter.Branches(lm)) projection.Lora!.lora_B.weight.normal_(0, 0.5, generator);
         lm.train();
         new GeeGradient(sampler, options, gee, new LambdaAnnealer(gee)).Accumulate(lm, microBatches, step: 1);
         var twoPass = TakeGradients();
