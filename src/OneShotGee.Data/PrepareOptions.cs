@@ -34,6 +34,9 @@ public sealed record PrepareOptions(
     int Seed = 15)
 {
     /// <exception cref="InvalidInputException">The first problem found, naming the option.</exception>
+    /// <summary>What names the lexicon: <c>LexiconPath</c> when given, else <c>Attribute</c> (a built-in name or a file).</summary>
+    public string LexiconSource() => LexiconPath ?? Attribute;
+
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(OutputPath)) throw new InvalidInputException("OutputPath is required");

@@ -7,6 +7,10 @@ namespace OneShotGee.Evaluation;
 /// </summary>
 public sealed record AttributeGroups(string Name, string Lexicon, string LexiconId, IReadOnlyList<string> Groups)
 {
+    /// <summary>Whether two lists hold the same groups, in any order.</summary>
+    public static bool SameGroups(IEnumerable<string> a, IEnumerable<string> b) =>
+        a.Order(StringComparer.Ordinal).SequenceEqual(b.Order(StringComparer.Ordinal));
+
     /// <summary>The lexicon <paramref name="nameOrFile"/> names (<see cref="Data.Lexicon.Resolve"/>, as <c>prepare --attribute</c>) and its groups.</summary>
     /// <exception cref="Core.InvalidInputException">No such built-in lexicon, or an unreadable or invalid file.</exception>
     public static (Data.Lexicon Lexicon, AttributeGroups Attribute) Resolve(string nameOrFile)

@@ -50,7 +50,7 @@ public static class GeeRun
         // The paired gap is measured over the attribute of the prompts it measures (the held-out set's, else the
         // training data's), unless the evaluation names its own prompts or attribute.
         if (evaluation.Attribute is null && evaluation.PairedPrompts is null)
-            evaluation = evaluation with { Attribute = measured.LexiconPath ?? measured.Attribute };
+            evaluation = evaluation with { Attribute = measured.LexiconSource() };
         evaluation = evaluation.ValidatedWithoutReading();
         var hasHeldOut = config.HeldOut is not null;
         steps.Add(new EvaluateModelStep(ReportStep.Baseline, TrainModelStep.BaseModel, evaluation, hasHeldOut));
@@ -108,11 +108,7 @@ public static class GeeRun
 
     /// <summary>The attribute a <c>"model": "demo"</c> run's demo model plants its gap across: its training data's
     /// (a built-in name or a lexicon file).</summary>
-    public static string? DemoAttribute(IReadOnlyList<IPipelineStep> plan)
-    {
-        var data = plan.OfType<PrepareDataStep>().First().Options;
-        return data.LexiconPath ?? data.Attribute;
-    }
+    public static string DemoAttribute(IReadOnlyList<IPipelineStep> plan) => plan.OfType<PrepareDataStep>().First().Options.LexiconSource();
 
     /// <summary>The run's model directory: the demo model (built once into its cache, its gap planted across the groups
     /// of <paramref name="attribute"/>, a built-in lexicon or a lexicon file, default gender), or the model directory

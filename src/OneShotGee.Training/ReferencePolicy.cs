@@ -28,13 +28,14 @@ public sealed class ReferencePolicy : IDisposable
         return new(lm);
     }
 
-    /// <summary>π_ref's logits [batch, seq, vocab] for the batch <paramref name="lm"/> is scoring (no graph).</summary>
-    public Tensor Logits(CausalLM lm, Tensor ids, Tensor attentionMask)
+    /// <summary>π_ref's logits [batch, positions, vocab] of the last <paramref name="positions"/> positions of the batch
+    /// <paramref name="lm"/> is scoring (no graph; only those go through the head, as for the trained model).</summary>
+    public Tensor LastLogits(CausalLM lm, Tensor ids, Tensor attentionMask, long positions)
     {
         using var noGrad = no_grad();
-        if (frozenCopy is not null) return frozenCopy.call(ids, attentionMask, null);
+        if (frozenCopy is not null) return frozenCopy.LastLogits(ids, attentionMask, positions);
         using var adaptersOff = LoraAdapter.Disable(lm);
-        return lm.call(ids, attentionMask, null);
+        return lm.LastLogits(ids, attentionMask, positions);
     }
 
     public void Dispose() => frozenCopy?.Dispose();

@@ -20,7 +20,8 @@ public sealed class ResponseSampler(PromptEncoder prompts, TrainOptions options)
         RepetitionPenalty = options.RepetitionPenalty,
         MaxNewTokens = options.MaxNewTokens,
         EosTokenIds = prompts.StopIds,
-        ReturnEntropies = true,
+        // Only two-pass GEE without LoRA dropout takes pass 1's H_i from the sampler (GeeGradient.PassOneEntropies).
+        ReturnEntropies = options.GroupStats == GroupStatsMode.Batch && !(options.Lora?.Dropout > 0),
         EntropyTemperature = options.Tau,
     };
 
@@ -57,7 +58,8 @@ public sealed class ResponseSampler(PromptEncoder prompts, TrainOptions options)
         {
             var part = sequences.Skip(offset).Take(micro.Count).ToList();
             yield return new Rollout(promptIds[offset..(offset + micro.Count)], [.. part.Select(s => s.GeneratedIds)],
-                [.. micro.Select(r => r.Group)], [.. part.Select(s => s.Entropies!.Average())]);
+                [.. micro.Select(r => r.Group)],
+                generation.ReturnEntropies ? [.. part.Select(s => s.Entropies!.Average())] : null);
             offset += micro.Count;
         }
     }

@@ -35,14 +35,13 @@ public sealed record Rollout(
         using var scope = NewDisposeScope();
         var sequences = Prompts.Select((p, i) => (IReadOnlyList<int>)[.. p, .. Responses[i]]).ToList();
         var (ids, mask) = PaddedBatch.Left(sequences, lm.Config.VocabSize, lm.Device);
-        var longest = ids.shape[1];
         var last = Responses.Max(r => r.Count) + 1;
         var starts = Responses.Select(r => last - r.Count).ToList();
         var generation = GenerationMask.FromSpans(starts, [.. Responses.Select(r => r.Count)], last, lm.Device);
         var logits = lm.LastLogits(ids, mask, last);
         var entropies = TokenEntropy.PerSample(logits, generation, tau).MoveToOuterDisposeScope();
         if (reference is null) return (entropies, null);
-        var kl = ReferenceKl.Compute(logits, reference.Logits(lm, ids, mask).narrow(1, longest - last, last), tau);
+        var kl = ReferenceKl.Compute(logits, reference.LastLogits(lm, ids, mask, last), tau);
         return (entropies, ReferenceKl.SumOverGenerated(kl, generation).MoveToOuterDisposeScope());
     }
 }

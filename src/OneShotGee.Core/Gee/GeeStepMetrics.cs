@@ -20,8 +20,7 @@ public sealed record GeeStepMetrics(
 {
     /// <summary>The population variance of the present groups' H_g (each group weighted equally), reported beside the
     /// gap when there are more than two groups: the gap sees only the extremes, the variance every group.</summary>
-    public double EntropyVariance => GroupEntropies.Count == 0 ? 0
-        : GroupEntropies.Values.Select(h => h - GroupEntropies.Values.Average()).Sum(d => d * d) / GroupEntropies.Count;
+    public double EntropyVariance => GroupEntropyStatistics.Variance([.. GroupEntropies.Values]);
 
     /// <summary>Mean KL(π_θ ‖ π_ref) per generated token (<see cref="ReferenceKl"/>); null when the run has no KL anchor.</summary>
     public double? Kl { get; init; }

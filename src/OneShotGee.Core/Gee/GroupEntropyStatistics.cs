@@ -23,6 +23,15 @@ public sealed record GroupEntropyStatistics(
         _ => GroupEntropies.Count == 2 ? EntropyGap * EntropyGap : 0,
     };
 
+    /// <summary>The population variance of group entropies, each group weighted equally (0 for none): beside the max − min
+    /// gap, which sees only the extremes, it sees every group.</summary>
+    public static double Variance(IReadOnlyCollection<double> groupEntropies)
+    {
+        if (groupEntropies.Count == 0) return 0;
+        var mean = groupEntropies.Average();
+        return groupEntropies.Sum(h => (h - mean) * (h - mean)) / groupEntropies.Count;
+    }
+
     public static GroupEntropyStatistics Of(
         IReadOnlyList<double> sampleEntropies, IReadOnlyList<string> groups, IReadOnlyList<string> expectedGroups)
     {

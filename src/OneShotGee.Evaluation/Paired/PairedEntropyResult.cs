@@ -1,4 +1,5 @@
 using System.Globalization;
+using OneShotGee.Core.Gee;
 
 namespace OneShotGee.Evaluation.Paired;
 
@@ -37,16 +38,13 @@ public sealed record PairedEntropyResult(
     /// <summary>Whether both measured the same groups of the same attribute (an unnamed attribute matches on groups alone),
     /// so that their gaps compare.</summary>
     public bool SameGroupsAs(PairedEntropyResult other) =>
-        Groups.Order(StringComparer.Ordinal).SequenceEqual(other.Groups.Order(StringComparer.Ordinal))
-        && (Attribute is null || other.Attribute is null || Attribute.Name == other.Attribute.Name);
+        AttributeGroups.SameGroups(Groups, other.Groups) && (Attribute is null || other.Attribute is null || Attribute.Name == other.Attribute.Name);
 
     /// <summary>1 − gap / gap_baseline: the share of the baseline's gap removed (negative when the gap grew).</summary>
     public double RelativeReduction(PairedEntropyResult baseline) => 1 - Gap / baseline.Gap;
 
     /// <summary>The population variance of the H_g (what GEE's loss penalises) when there are more than two groups.</summary>
-    public double? Variance => Groups.Count > 2
-        ? GroupEntropies.Values.Select(h => h - GroupEntropies.Values.Average()).Sum(d => d * d) / Groups.Count
-        : null;
+    public double? Variance => Groups.Count > 2 ? GroupEntropyStatistics.Variance([.. GroupEntropies.Values]) : null;
 
     /// <summary>
     /// Metrics: <c>h_{group}</c>, <c>gap</c>, <c>gap_ci_low</c>, <c>gap_ci_high</c>, <c>signed_gap</c> (two groups),

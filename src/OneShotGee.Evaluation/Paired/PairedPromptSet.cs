@@ -66,7 +66,7 @@ public sealed class PairedPromptSet
     /// <summary>This set's rows named as the groups of <paramref name="attribute"/>, which must be exactly its groups.</summary>
     /// <exception cref="InvalidInputException">The set holds other groups than the attribute's.</exception>
     public PairedPromptSet Of(AttributeGroups attribute) =>
-        Groups.Order(StringComparer.Ordinal).SequenceEqual(attribute.Groups.Order(StringComparer.Ordinal))
+        AttributeGroups.SameGroups(Groups, attribute.Groups)
             ? new PairedPromptSet(Name, Groups, Pairs, Sha256, attribute)
             : throw new InvalidInputException(
                 $"paired prompt set '{Name}' has the groups {string.Join(", ", Groups)}, but attribute '{attribute.Name}' " +

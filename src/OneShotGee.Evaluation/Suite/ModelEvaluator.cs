@@ -23,7 +23,9 @@ public static class ModelEvaluator
     public static ModelEvaluation Evaluate(string name, ModelSource model, EvaluationOptions options,
         IProgress<string>? progress = null, CancellationToken ct = default, string? source = null)
     {
-        options.Validated();
+        options.ValidatedWithoutReading();
+        // Read (and checked against the attribute) once, before the model is loaded.
+        var pairedPrompts = options.Benchmarks.Contains(EvaluationOptions.Paired) ? AttributePrompts.Read(options.PairedPrompts, options.Attribute) : null;
         var tokenizer = model.LoadTokenizer();
         var encoder = PromptEncoder.For(tokenizer, options.ChatTemplate);
         using var lm = model.Load(ComputeTarget.ParseDtype(options.Dtype), ComputeTarget.ParseDevice(options.Device));
@@ -40,9 +42,8 @@ public static class ModelEvaluator
             switch (id)
             {
                 case EvaluationOptions.Paired:
-                    var prompts = AttributePrompts.Read(options.PairedPrompts, options.Attribute);
-                    paired = PairedEntropyEvaluation.Evaluate(lm, encoder, limit is null ? prompts : prompts.Subset(limit), options.PairedOptions, ct: ct);
-                    results.Add(paired.ToBenchmarkResult().DrawnFrom(prompts.Pairs.Count, limit));
+                    paired = PairedEntropyEvaluation.Evaluate(lm, encoder, limit is null ? pairedPrompts! : pairedPrompts!.Subset(limit), options.PairedOptions, ct: ct);
+                    results.Add(paired.ToBenchmarkResult().DrawnFrom(pairedPrompts!.Pairs.Count, limit));
                     break;
                 case EvaluationOptions.Perplexity or EvaluationOptions.GenderedPerplexity:
                     var (texts, sha) = PerplexityEvaluation.ReadTexts(id == EvaluationOptions.Perplexity ? options.HeldOutText! : options.GenderedText!);
