@@ -37,7 +37,8 @@ public static class DemoSeedSpread
     }
 
     /// <summary>Where the spread of <paramref name="attribute"/>'s demo is documented.</summary>
-    public static string Source(string attribute) => attribute == DemoCorpus.DefaultAttribute ? "docs/experiments.md" : "docs/demo-model.md";
+    public static string Source(string attribute) =>
+        attribute == DemoCorpus.DefaultAttribute ? "docs/experiments.md, before issue 16's sampler" : "docs/demo-model.md";
 
     static SeedSpread? Find(IReadOnlyList<SeedSpread> rows, double lambda, double klCoef, double learningRate, int steps) =>
         rows.FirstOrDefault(s => s.Lambda == lambda && s.KlCoef == klCoef && s.LearningRate == learningRate && s.Steps == steps);

@@ -160,11 +160,7 @@ public sealed class EvaluateCommandTests : IDisposable
     [Fact]
     public async Task AnAttributeWhoseLexiconCannotWriteItsTemplatesExitsWithTwoNamingTheTemplateAndWord()
     {
-        var lexicon = Path.Combine(_dir, "age.json");
-        File.WriteAllText(lexicon, """
-            {"attribute": "age", "groups": {"young": ["teen"], "old": ["senior"]},
-             "slots": [{"young": "teen", "old": "senior"}, {"young": "teenager", "old": "elder"}]}
-            """);
+        var lexicon = Fixtures.PathOf("data/groups/age_untemplatable.json");
 
         var result = await CliRunner.RunAsync("evaluate", "--model", Stories, "--attribute", lexicon, "--benchmarks", "paired");
 

@@ -25,7 +25,7 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         foreach (var model in new[] { "baseline", "em", "gee" }) Assert.Matches($@"│ {model} +│", result.Output);
         Assert.Contains("gap reduction", result.Output);
-        Assert.Contains("over training seeds 1,2,3,4,5 (docs/experiments.md)", result.Output);
+        Assert.Contains("over training seeds 1,2,3,4,5 (docs/experiments.md, before issue 16's sampler)", result.Output);
         Assert.Matches(@"\n  gee +gap reduction \+\d+ ± \d+ %", result.Output);
         Assert.DoesNotContain(" var ", result.Output);
         foreach (var file in new[] { "report.md", "report.json", "group_entropy.png", "entropy_gap.png", "training_loss.png" })
@@ -56,7 +56,7 @@ public sealed class RunCommandTests : IDisposable
         double[] h = [.. new[] { "male", "female", "nonbinary" }.Select(g => paired.GetProperty("h_" + g).GetDouble())];
         Assert.Equal(h.Max() - h.Min(), paired.GetProperty("gap").GetDouble(), 12);
         Assert.Equal(h.Sum(x => (x - h.Average()) * (x - h.Average())) / 3, paired.GetProperty("variance").GetDouble(), 12);
-        AssertTheGeeRowMeetsTheRetentionBars(outDir, maximumPerplexityChange: 0.01);
+        AssertTheGeeRowMeetsTheRetentionBars(outDir);
     }
 
     [Fact]
@@ -69,8 +69,9 @@ public sealed class RunCommandTests : IDisposable
     }
 
     // From report.json: the GEE row removes at least 80 % of the max − min gap, raises perplexity on neutral held-out
-    // text by at most maximumPerplexityChange and keeps the neutral task's accuracy within one point of the baseline.
-    static void AssertTheGeeRowMeetsTheRetentionBars(string outDir, double maximumPerplexityChange = 0.05)
+    // text by at most 1 % (the method authors' bar) and keeps the neutral task's accuracy, which the baseline solves, within
+    // one point of the baseline's.
+    static void AssertTheGeeRowMeetsTheRetentionBars(string outDir)
     {
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "report", "report.json")));
         double Metric(string model, string benchmark, string metric) => report.RootElement.GetProperty("models").EnumerateArray()
@@ -81,7 +82,8 @@ public sealed class RunCommandTests : IDisposable
         var accuracyChange = Metric("gee", "task", "accuracy") - Metric("baseline", "task", "accuracy");
         var detail = $"gap reduction {gapReduction:P1}, neutral perplexity {perplexityChange:+0.0%}, task accuracy {accuracyChange:+0.0%}";
         Assert.True(gapReduction >= 0.80, detail);
-        Assert.True(perplexityChange <= maximumPerplexityChange, detail);
+        Assert.True(perplexityChange <= 0.01, detail);
+        Assert.True(Metric("baseline", "task", "accuracy") >= 0.99, detail);
         Assert.True(Math.Abs(accuracyChange) <= 0.01, detail);
     }
 

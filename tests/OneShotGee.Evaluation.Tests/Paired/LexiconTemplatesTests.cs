@@ -84,10 +84,7 @@ public sealed partial class LexiconTemplatesTests : IDisposable
     public void ASlotWordOfTheFirstGroupThatMarksNoGroupIsRefusedNamingTheTemplateAndWord()
     {
         // "teenager" is only ever written (it marks no group), so the text cannot be rewritten from it.
-        var file = _dir.Write("age.json", """
-            {"attribute": "age", "groups": {"young": ["teen"], "old": ["senior"]},
-             "slots": [{"young": "teen", "old": "senior"}, {"young": "teenager", "old": "elder"}]}
-            """);
+        var file = Fixtures.PathOf("data/groups/age_untemplatable.json");
 
         var error = Assert.Throws<InvalidInputException>(() => LexiconTemplates.Build(file));
 
