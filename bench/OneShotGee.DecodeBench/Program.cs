@@ -5,7 +5,8 @@ using OneShotGee.DecodeBench;
 // See bench/llama2c/compare.sh and docs/benchmarks.md.
 return args switch
 {
-    ["rate", var model, var batch, var steps, var mode] => DecodeRate.Run(model, int.Parse(batch), int.Parse(steps), mode == "sample"),
+    ["rate", var model, var batch, var steps, var mode] => DecodeRate.Run(model, int.Parse(batch), int.Parse(steps), mode == "sample", true),
+    ["rate", var model, var batch, var steps, var mode, "modules"] => DecodeRate.Run(model, int.Parse(batch), int.Parse(steps), mode == "sample", false),
     ["count", var model] => DispatchCount.Run(model),
     ["export-llama2c", var model, var checkpoint, var tokenizer] => Llama2cExport.Run(model, checkpoint, tokenizer),
     _ => Usage(),
@@ -14,7 +15,7 @@ return args switch
 static int Usage()
 {
     Console.Error.WriteLine("""
-        usage: OneShotGee.DecodeBench rate MODEL_DIR BATCH STEPS greedy|sample
+        usage: OneShotGee.DecodeBench rate MODEL_DIR BATCH STEPS greedy|sample [modules]
                OneShotGee.DecodeBench count MODEL_DIR
                OneShotGee.DecodeBench export-llama2c MODEL_DIR OUT.bin OUT_tokenizer.bin
         """);

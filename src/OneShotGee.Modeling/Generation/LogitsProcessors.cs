@@ -43,20 +43,24 @@ public static class LogitsProcessors
         var largest = probs.amax([-1], keepdim: true);
         // The candidates can only reach p if as many tokens at the largest probability would: a flat distribution (an
         // untrained model, a high temperature) goes straight to the histograms instead of paying for a top-k first.
-        var threshold = largest.min().to(ScalarType.Float64).item<double>() * NucleusCandidates >= p ? CandidateThreshold(probs, p) : null;
+        var candidates = NucleusCandidates(probs.shape[^1]);
+        var threshold = largest.min().to(ScalarType.Float64).item<double>() * candidates >= p ? CandidateThreshold(probs, candidates, p) : null;
         threshold ??= NucleusThreshold(probs, largest, p);
         return logits.masked_fill(probs.lt(threshold), LiveScalars.NegativeInfinity).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The most likely tokens whose cumulative probability top-p reads first (a trained model's nucleus at
-    /// temperature ≤ 1 is far smaller).</summary>
-    public const int NucleusCandidates = 1024;
+    /// <summary>
+    /// The most likely tokens whose cumulative probability top-p reads first: at most 1,024 (a trained model's nucleus
+    /// at temperature ≤ 1 is far smaller) and an eighth of the vocabulary, since libtorch's top-k of a large share of a
+    /// row costs a sort of it (measured on [32, 512] probabilities: top-64 40 µs, top-512 720 µs, docs/benchmarks.md).
+    /// </summary>
+    public static int NucleusCandidates(long vocabSize) => (int)Math.Clamp(vocabSize / 8, 1, 1024);
 
-    /// <summary>The smallest probability kept per row [b, 1], read off the <see cref="NucleusCandidates"/> most likely
+    /// <summary>The smallest probability kept per row [b, 1], read off the <paramref name="candidates"/> most likely
     /// tokens; null when they do not reach p in every row.</summary>
-    static Tensor? CandidateThreshold(Tensor probs, double p)
+    static Tensor? CandidateThreshold(Tensor probs, int candidates, double p)
     {
-        var top = probs.topk((int)Math.Min(NucleusCandidates, probs.shape[^1])).values;
+        var top = probs.topk(candidates).values;
         var cumulative = top.cumsum(-1);
         if (!cumulative.narrow(-1, top.shape[^1] - 1, 1).ge(p).all().item<bool>()) return null;
         // Token j (descending) is kept while the mass above it is below p; the kept count is ≥ 1.

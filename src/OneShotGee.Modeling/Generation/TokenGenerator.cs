@@ -15,7 +15,8 @@ public static class TokenGenerator
         CausalLM lm, IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options)
     {
         options.Validate();
-        using var noGrad = no_grad();
+        // Inference mode (no grad, and no version counters or autograd dispatch per op): nothing made here outlives the call.
+        using var inference = inference_mode();
         using var generator = options.DoSample ? new Generator((ulong)options.Seed, lm.Device) : null;
 
         var batch = prompts.Count;

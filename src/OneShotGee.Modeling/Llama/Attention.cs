@@ -8,6 +8,7 @@ public sealed class Attention : nn.Module<Tensor, LayerContext, Tensor>
 {
     public readonly Linear q_proj, k_proj, v_proj, o_proj;
     readonly FusedProjection qkv;
+    internal FusedProjection Qkv => qkv;
     readonly int layerIndex, numHeads, numKeyValueHeads, headDim;
 
     public Attention(ModelConfig c, int layerIndex, ScalarType dtype, Device device) : base(nameof(Attention))

@@ -12,9 +12,16 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor, KvCache?, Tensor>
     public readonly ModuleList<DecoderLayer> layers;
     public readonly RmsNorm norm;
     readonly RotaryEmbedding rotary;
+    readonly ModelConfig config;
 
     /// <summary>Recompute each layer's activations during backward instead of keeping them (see <see cref="DecoderLayerCheckpoint"/>).</summary>
     public bool GradientCheckpointing { get; set; }
+
+    /// <summary>
+    /// Run a decoding step's layers as one TorchScript call (<see cref="DecodeKernel"/>, the default; bit-identical);
+    /// false runs them module by module.
+    /// </summary>
+    public bool FusedDecoding { get; set; } = true;
 
     public DecoderModel(ModelConfig c, ScalarType dtype, Device device) : base(nameof(DecoderModel))
     {
@@ -22,6 +29,7 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor, KvCache?, Tensor>
         layers = new ModuleList<DecoderLayer>([.. Enumerable.Range(0, c.NumHiddenLayers).Select(i => new DecoderLayer(c, i, dtype, device))]);
         norm = new RmsNorm(c.HiddenSize, c.RmsNormEps, dtype, device);
         rotary = new RotaryEmbedding(c);
+        config = c;
         RegisterComponents();
     }
 
@@ -46,6 +54,7 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor, KvCache?, Tensor>
         var x = embed_tokens.call(inputIds);
         var (cos, sin) = rotary.Compute(AttentionMask.PositionIds(paddingMask, s), x.dtype, paddingMask.shape[1]);
         var ctx = new LayerContext(cos, sin, AttentionMask.Causal(paddingMask, s, x.dtype), cache);
+        if (layerOutputs is null && DecodeKernel.Applies(this, s, cache)) return norm.call(DecodeKernel.Run(this, config, x, ctx)).MoveToOuterDisposeScope();
         foreach (var layer in layers)
         {
             x = GradientCheckpointing && cache is null && is_grad_enabled() ? DecoderLayerCheckpoint.Run(layer, x, ctx) : layer.call(x, ctx);

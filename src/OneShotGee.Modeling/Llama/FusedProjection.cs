@@ -12,6 +12,10 @@ public sealed class FusedProjection : IDisposable
 {
     readonly Tensor weight;
     readonly Tensor? bias;
+
+    /// <summary>The concatenated weights [Σ out, in] and biases [Σ out] (null without bias) that the parts view.</summary>
+    internal Tensor Weight => weight;
+    internal Tensor? Bias => bias;
     readonly long[] sizes;
 
     public FusedProjection(long inFeatures, long[] outFeatures, bool hasBias, ScalarType dtype, Device device)

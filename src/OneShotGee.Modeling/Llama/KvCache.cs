@@ -28,20 +28,37 @@ public sealed class KvCache(int numLayers, long capacity = 0) : IDisposable
     public (Tensor Keys, Tensor Values) Append(int layer, Tensor k, Tensor v)
     {
         var (start, s) = (lengths[layer], k.shape[2]);
-        EnsureRoom(ref keys[layer], k, start, start + s);
-        EnsureRoom(ref values[layer], v, start, start + s);
+        EnsureRoom(ref keys[layer], k.shape, k.dtype, k.device, start, start + s);
+        EnsureRoom(ref values[layer], v.shape, v.dtype, v.device, start, start + s);
         lengths[layer] = start + s;
         keys[layer]!.narrow(2, start, s).copy_(k.requires_grad ? k.detach() : k);
         values[layer]!.narrow(2, start, s).copy_(v.requires_grad ? v.detach() : v);
         return (keys[layer]!.narrow(2, 0, start + s), values[layer]!.narrow(2, 0, start + s));
     }
 
-    void EnsureRoom(ref Tensor? buffer, Tensor like, long filled, long needed)
+    /// <summary>
+    /// Makes room for <paramref name="s"/> more positions of keys/values shaped [b, kv_heads, s, head_dim] in every layer
+    /// and counts them as cached; returns the whole buffers and the first new position, for a caller that writes the
+    /// new keys/values itself (<see cref="DecodeKernel"/>).
+    /// </summary>
+    internal (Tensor[] Keys, Tensor[] Values, long Start) Extend(long[] shape, ScalarType dtype, Device device)
+    {
+        var (start, s) = (Length, shape[2]);
+        for (var layer = 0; layer < lengths.Length; layer++)
+        {
+            EnsureRoom(ref keys[layer], shape, dtype, device, start, start + s);
+            EnsureRoom(ref values[layer], shape, dtype, device, start, start + s);
+            lengths[layer] = start + s;
+        }
+        return ([.. keys.Select(k => k!)], [.. values.Select(v => v!)], start);
+    }
+
+    void EnsureRoom(ref Tensor? buffer, long[] shape, ScalarType dtype, Device device, long filled, long needed)
     {
         var room = buffer?.shape[2] ?? 0;
         if (needed <= room) return;
         var size = Math.Max(needed, buffer is null ? capacity : 2 * room);
-        var grown = empty([like.shape[0], like.shape[1], size, like.shape[3]], like.dtype, like.device).DetachFromDisposeScope();
+        var grown = empty([shape[0], shape[1], size, shape[3]], dtype, device).DetachFromDisposeScope();
         if (buffer is not null)
         {
             using var source = buffer.narrow(2, 0, filled);

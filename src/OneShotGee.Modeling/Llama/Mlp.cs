@@ -8,6 +8,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
 {
     public readonly Linear gate_proj, up_proj, down_proj;
     readonly FusedProjection gateUp;
+    internal FusedProjection GateUp => gateUp;
 
     public Mlp(ModelConfig c, ScalarType dtype, Device device) : base(nameof(Mlp))
     {

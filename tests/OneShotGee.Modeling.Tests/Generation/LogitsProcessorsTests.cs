@@ -36,8 +36,9 @@ public sealed class LogitsProcessorsTests
     }
 
     [Theory]
-    [InlineData(0.3)] // reached within the first 1,024 candidates
-    [InlineData(0.6)] // needs more than 1,024 tokens: the histograms
+    [InlineData(0.1)] // reached within the 375 candidates (an eighth of the vocabulary)
+    [InlineData(0.3)] // needs more than 375 tokens: the histograms
+    [InlineData(0.6)]
     [InlineData(0.999)]
     public void Top_p_keeps_the_nucleus_of_a_wide_distribution(double p)
     {
@@ -52,7 +53,7 @@ public sealed class LogitsProcessorsTests
 
         var kept = Values(result).Select(v => !float.IsNegativeInfinity(v)).ToArray();
         Assert.Equal(Enumerable.Range(0, n).Select(i => i < nucleus), kept);
-        Assert.True(p < 0.5 ? nucleus < LogitsProcessors.NucleusCandidates : nucleus > LogitsProcessors.NucleusCandidates);
+        Assert.True(p < 0.2 ? nucleus < LogitsProcessors.NucleusCandidates(n) : nucleus > LogitsProcessors.NucleusCandidates(n));
     }
 
     [Fact]

@@ -82,6 +82,19 @@ public sealed class TokenGeneratorTests
         Assert.Equal(before, DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount);
     }
 
+    [Fact]
+    public void A_model_that_generated_first_still_trains()
+    {
+        // Generation runs in inference mode, and what it leaves for later forwards (the rotary tables it builds first)
+        // is made of inference tensors, which libtorch refuses to save for backward or update in place.
+        using var lm = CausalLM.CreateRandom(TinyModels.Llama(), seed: 12);
+        TokenGenerator.Generate(lm, Prompts, new GenerationOptions { MaxNewTokens = 3 });
+        using var scope = torch.NewDisposeScope();
+        var ids = torch.tensor(new long[] { 3, 4, 5, 6 }, [1, 4]);
+        lm.call(ids, torch.ones_like(ids), null).sum().backward();
+        Assert.True(lm.model.layers[0].self_attn.q_proj.weight.grad!.abs().sum().item<float>() > 0);
+    }
+
     [Theory]
     [InlineData(-1, 1.0, 1.0, 1.0, "max_new_tokens")]
     [InlineData(5, 0.0, 1.0, 1.0, "temperature")]
