@@ -9,7 +9,7 @@ namespace OneShotGee.DecodeBench;
 /// TorchSharp calls per decoded token, counted as the tensor handles TorchSharp creates (every op that returns a new
 /// tensor, views included; in-place ops such as <c>copy_</c> or <c>add_</c> return their input and are not counted).
 /// Per layer = (count with L layers − count with 1 layer) / (L − 1), of random models with the checkpoint's config,
-/// decoding module by module and with the layers as one TorchScript call (<see cref="DecoderModel.FusedDecoding"/>, whose
+/// decoding module by module and with each step as one TorchScript call (<see cref="DecoderModel.FusedDecoding"/>, whose
 /// ops run inside libtorch and create no TorchSharp handle).
 /// </summary>
 static class DispatchCount

@@ -49,7 +49,7 @@ public static class TokenGenerator
             if (logits.dtype != ScalarType.Float32) logits = logits.to(ScalarType.Float32);
             var chosen = Choose(logits, ids.narrow(1, 0, length), options, generator).unsqueeze(1);
             ids.narrow(1, length, 1).copy_(chosen);
-            var next = chosen.cpu().data<long>().ToArray();
+            var next = (chosen.device_type == TorchSharp.DeviceType.CPU ? chosen : chosen.cpu()).data<long>().ToArray();
             var entropy = options.ReturnEntropies ? Entropies(logits, options.EntropyTemperature) : null;
             for (var row = 0; row < batch; row++)
             {

@@ -18,6 +18,9 @@ public static class AttentionMask
         return positions.narrow(1, paddingMask.shape[1] - s, s).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The additive mask's value for a blocked key: the dtype's minimum.</summary>
+    public static double Blocked(ScalarType dtype) => finfo(dtype).min;
+
     /// <summary>
     /// Additive mask [b, 1, s, t]: 0 where query i (absolute position t − s + i) may attend key j (j ≤ its position
     /// and not padding), the dtype's minimum elsewhere; a finite minimum keeps fully-masked pad rows free of NaN (HF).
@@ -27,7 +30,7 @@ public static class AttentionMask
         using var scope = NewDisposeScope();
         var (b, t) = (paddingMask.shape[0], paddingMask.shape[1]);
         // One query sees every key up to itself: only padding is blocked (1·min = min, 0·min = −0, which adds nothing).
-        using var min = finfo(dtype).min.ToScalar(); // held until the op returns (LiveScalars)
+        using var min = Blocked(dtype).ToScalar(); // held until the op returns (LiveScalars)
         if (s == 1) return paddingMask.eq(0).view(b, 1, 1, t).to(dtype).mul_(min).MoveToOuterDisposeScope();
         var future = ones([s, t], ScalarType.Bool, paddingMask.device).triu(t - s + 1); // key j after query i's position
         var blocked = future.logical_or(paddingMask.eq(0).unsqueeze(1)).unsqueeze(1);

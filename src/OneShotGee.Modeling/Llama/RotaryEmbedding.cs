@@ -54,7 +54,9 @@ public sealed class RotaryEmbedding : IDisposable
             sinTable.index_select(0, flat).view(b, 1, s, -1).MoveToOuterDisposeScope());
     }
 
-    (Tensor Cos, Tensor SignedSin) Table(ScalarType dtype, Device device, long positions)
+    /// <summary>The cos and signed sin tables [n, head_dim] of positions 0 … n − 1 (n ≥ <paramref name="positions"/>),
+    /// owned by this object.</summary>
+    internal (Tensor Cos, Tensor SignedSin) Table(ScalarType dtype, Device device, long positions)
     {
         var key = (dtype, device.ToString());
         var found = tables.TryGetValue(key, out var table);
