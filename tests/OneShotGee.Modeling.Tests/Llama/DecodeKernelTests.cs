@@ -45,19 +45,37 @@ public sealed class DecodeKernelTests
         AssertSameSteps(lm, [[151643, 40, 1079], [9707, 11, 1879, 0]]);
     }
 
+    [Theory]
+    [InlineData("q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj", "float32")]
+    [InlineData("q_proj,v_proj", "bfloat16")] // some parts of the fused q/k/v carry a branch, others not
+    [InlineData("o_proj,up_proj,down_proj", "bfloat16")]
+    public void A_model_with_enabled_lora_branches_decodes_bit_for_bit_as_the_modules(string targets, string dtype)
+    {
+        using var lm = CausalLM.CreateRandom(TinyModels.Qwen2(), seed: 4, Enum.Parse<ScalarType>(dtype, ignoreCase: true));
+        LoraAdapter.Apply(lm, new LoraOptions(rank: 4, alpha: 8, targets: LoraOptions.ParseTargets(targets)), seed: 3);
+        using (no_grad())
+        {
+            foreach (var (_, projection) in LoraAdapter.Branches(lm)) projection.Lora!.lora_B.weight.normal_(0, 0.5);
+            Assert.True(DecodeKernel.Applies(lm.model, 1, lm.NewCache())); // the comparison below is not with itself
+        }
+
+        var withLora = AssertSameSteps(lm, [[5, 9, 3], [7]]);
+
+        using (LoraAdapter.Disable(lm))
+            Assert.False(Same(withLora, AssertSameSteps(lm, [[5, 9, 3], [7]])));
+    }
+
     [Fact]
-    public void A_model_with_an_enabled_lora_branch_decodes_with_it()
+    public void Lora_dropout_in_training_mode_runs_the_modules()
     {
         using var lm = CausalLM.CreateRandom(TinyModels.Qwen2(), seed: 4);
-        LoraAdapter.Apply(lm, new LoraOptions(rank: 4, alpha: 8), seed: 3);
-        using (no_grad())
-            foreach (var (_, projection) in LoraAdapter.Branches(lm)) projection.Lora!.lora_B.weight.normal_(0, 0.5);
-        var withLora = AssertSameSteps(lm, [[5, 9, 3]]);
-        using (LoraAdapter.Disable(lm))
-        {
-            var without = AssertSameSteps(lm, [[5, 9, 3]]);
-            Assert.False(Same(withLora, without));
-        }
+        LoraAdapter.Apply(lm, new LoraOptions(rank: 4, alpha: 8, dropout: 0.1), seed: 3);
+        using var cache = lm.NewCache();
+        using var noGrad = no_grad();
+        lm.eval();
+        Assert.True(DecodeKernel.Applies(lm.model, 1, cache));
+        lm.train();
+        Assert.False(DecodeKernel.Applies(lm.model, 1, cache));
     }
 
     static bool Same(Tensor a, Tensor b) => a.eq(b).all().item<bool>();
