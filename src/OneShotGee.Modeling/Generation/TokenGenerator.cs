@@ -15,7 +15,9 @@ public static class TokenGenerator
         CausalLM lm, IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options)
     {
         options.Validate();
-        // Inference mode (no grad, and no version counters or autograd dispatch per op): nothing made here outlives the call.
+        // Inference mode: no grad, and no version counters or autograd dispatch per op. What outlives the call is made of
+        // inference tensors: the rotary tables, if first built here, which training only reads (index_select saves the
+        // index, not the table, for backward); an in-place update of them would fail.
         using var inference = inference_mode();
         using var generator = options.DoSample ? new Generator((ulong)options.Seed, lm.Device) : null;
 

@@ -18,7 +18,7 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor, KvCache?, Tensor>
     public bool GradientCheckpointing { get; set; }
 
     /// <summary>
-    /// Run a decoding step as one TorchScript call (<see cref="DecodeKernel"/>, the default; bit-identical); false runs
+    /// Run a decoding step as one TorchScript call (<see cref="DecodeStepScript"/>, the default; bit-identical); false runs
     /// it module by module.
     /// </summary>
     public bool FusedDecoding { get; set; } = true;
@@ -51,8 +51,8 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor, KvCache?, Tensor>
         var s = inputIds.shape[1];
         if (paddingMask.shape[1] != (cache?.Length ?? 0) + s)
             throw new ArgumentException($"attention mask covers {paddingMask.shape[1]} positions, expected cached {cache?.Length ?? 0} + {s}");
-        if (layerOutputs is null && DecodeKernel.Applies(this, s, cache))
-            return DecodeKernel.Run(this, config, rotary, inputIds, paddingMask, cache!).MoveToOuterDisposeScope();
+        if (layerOutputs is null && DecodeStepScript.Applies(this, s, cache))
+            return DecodeStepScript.Run(this, config, rotary, inputIds, paddingMask, cache!).MoveToOuterDisposeScope();
         var x = embed_tokens.call(inputIds);
         var (cos, sin) = rotary.Compute(AttentionMask.PositionIds(paddingMask, s), x.dtype, paddingMask.shape[1]);
         var ctx = new LayerContext(cos, sin, AttentionMask.Causal(paddingMask, s, x.dtype), cache);

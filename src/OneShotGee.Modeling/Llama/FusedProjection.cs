@@ -12,10 +12,6 @@ public sealed class FusedProjection : IDisposable
 {
     readonly Tensor weight;
     readonly Tensor? bias;
-
-    /// <summary>The concatenated weights [Σ out, in] and biases [Σ out] (null without bias) that the parts view.</summary>
-    internal Tensor Weight => weight;
-    internal Tensor? Bias => bias;
     readonly long[] sizes;
 
     public FusedProjection(long inFeatures, long[] outFeatures, bool hasBias, ScalarType dtype, Device device)
@@ -26,6 +22,10 @@ public sealed class FusedProjection : IDisposable
         var offsets = outFeatures.Select((_, i) => outFeatures.Take(i).Sum()).ToArray();
         Parts = [.. outFeatures.Select((size, i) => new Linear(weight.narrow(0, offsets[i], size), bias?.narrow(0, offsets[i], size)))];
     }
+
+    /// <summary>The concatenated weights [Σ out, in] and biases [Σ out] (null without bias) that the parts view.</summary>
+    internal Tensor Weight => weight;
+    internal Tensor? Bias => bias;
 
     /// <summary>The projections, in output order.</summary>
     public IReadOnlyList<Linear> Parts { get; }

@@ -37,13 +37,15 @@ public sealed class KvCache(int numLayers, long capacity = 0) : IDisposable
     }
 
     /// <summary>
-    /// Makes room for <paramref name="s"/> more positions of keys/values shaped [b, kv_heads, s, head_dim] in every layer
-    /// and counts them as cached; returns the whole buffers and the first new position, for a caller that writes the
-    /// new keys/values itself (<see cref="DecodeKernel"/>).
+    /// Makes room for s more positions of keys/values shaped <paramref name="shape"/> [b, kv_heads, s, head_dim] in every
+    /// layer and counts them as cached; returns the whole buffers and the first new position, for a caller that writes
+    /// the new keys/values itself (<see cref="DecodeStepScript"/>). A step that fails after this leaves the cache unusable.
     /// </summary>
     internal (Tensor[] Keys, Tensor[] Values, long Start) Extend(long[] shape, ScalarType dtype, Device device)
     {
         var (start, s) = (Length, shape[2]);
+        if (lengths.Any(length => length != start))
+            throw new InvalidOperationException($"the cache's layers hold {string.Join(", ", lengths)} positions: a forward failed midway");
         for (var layer = 0; layer < lengths.Length; layer++)
         {
             EnsureRoom(ref keys[layer], shape, dtype, device, start, start + s);
