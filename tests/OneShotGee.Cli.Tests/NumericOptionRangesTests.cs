@@ -25,13 +25,14 @@ public class NumericOptionRangesTests
         Assert.Equal("", result.Output);
     }
 
+    // An integer option cannot parse "NaN" at all, so only the floating-point ones test the range check here.
     [Fact]
-    public void EveryNumericOptionOfEveryCommandRefusesNaNAndInfinity()
+    public void EveryFloatingPointOptionOfEveryCommandRefusesNaNAndInfinity()
     {
         var root = CliApp.BuildRootCommand(new CliConsole(TextWriter.Null, TextWriter.Null));
         var checkedOptions = 0;
         foreach (var command in root.Subcommands)
-            foreach (var option in command.Options.Where(o => Nullable.GetUnderlyingType(o.ValueType) is { } t ? IsNumeric(t) : IsNumeric(o.ValueType)))
+            foreach (var option in command.Options.Where(o => IsFloatingPoint(Nullable.GetUnderlyingType(o.ValueType) ?? o.ValueType)))
                 foreach (var value in new[] { "NaN", "Infinity", "-Infinity" })
                 {
                     var errors = root.Parse([command.Name, option.Name, value]).Errors.Select(e => e.Message).ToList();
@@ -39,10 +40,10 @@ public class NumericOptionRangesTests
                         $"{command.Name} {option.Name} {value}: {string.Join(" | ", errors)}");
                     checkedOptions++;
                 }
-        Assert.True(checkedOptions >= 3 * 30, $"only {checkedOptions / 3} numeric options found");
+        Assert.True(checkedOptions >= 3 * 18, $"only {checkedOptions / 3} floating-point options found");
     }
 
-    static bool IsNumeric(Type type) => type == typeof(int) || type == typeof(long) || type == typeof(double) || type == typeof(float);
+    static bool IsFloatingPoint(Type type) => type == typeof(double) || type == typeof(float);
 
     [Fact]
     public void EveryNumericOptionHasARangeOfItsOwn() =>
