@@ -18,8 +18,8 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor, KvCache?, Tensor>
     public bool GradientCheckpointing { get; set; }
 
     /// <summary>
-    /// Run a decoding step as one TorchScript call (<see cref="DecodeStepScript"/>, the default; bit-identical); false runs
-    /// it module by module.
+    /// Run a decoding step on the CPU as one TorchScript call (<see cref="DecodeStepScript"/>, the default; bit-identical);
+    /// false runs it module by module.
     /// </summary>
     public bool FusedDecoding { get; set; } = true;
 
