@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace OneShotGee.Modeling.Llama;
 
 /// <summary>
-/// A decoding step of <see cref="DecoderModel"/> as one TorchScript call (DecodeStep.torchscript) instead of ~30
+/// A decoding step of <see cref="DecoderModel"/> as one TorchScript call (DecodeStep.torchscript) instead of ~40
 /// TorchSharp calls per layer: at small and batched decoding the per-call cost of TorchSharp (a tensor object, a
 /// dispose-scope entry, a P/Invoke per op) is most of a step (docs/benchmarks.md). It covers what a decoding step
 /// runs: one new position per sequence, a KV cache, no grad, no LoRA dropout in training mode, on the CPU; anything else
@@ -68,8 +68,8 @@ static class DecodeStepScript
         }
         var (cos, signedSin) = rotary.Table(dtype, inputIds.device, paddingMask.shape[1]);
         var (keys, values, start) = cache.Extend([inputIds.shape[0], c.NumKeyValueHeads, 1, c.HeadDim], dtype, inputIds.device);
-        // A double argument becomes a Scalar temporary that TorchSharp does not keep alive through the native call
-        // (ScriptModule.DetermineArgumentTypeRefs: ((Scalar)d).Handle), so these are rooted until the call returns.
+        // Rooted until the call returns, as LiveScalars explains: invoke turns a double into a Scalar temporary that
+        // nothing keeps alive (ScriptModule.DetermineArgumentTypeRefs: ((Scalar)d).Handle).
         using var masked = AttentionMask.Blocked(dtype).ToScalar();
         using var loraScaling = (scaling ?? 0.0).ToScalar();
         using var eps = c.RmsNormEps.ToScalar();
