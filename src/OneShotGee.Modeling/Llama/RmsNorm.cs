@@ -1,3 +1,4 @@
+using OneShotGee.Modeling.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,7 +22,8 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = x.dtype == ScalarType.Float32 ? x : x.to(ScalarType.Float32);
-        var inverseRms = h.square().mean([-1], keepdim: true).add_(eps).rsqrt_();
+        // add_(eps) alone would pass a temporary alpha of 1 (TorchSharp Tensor.Math.cs, add_(Scalar)): LiveScalars.
+        var inverseRms = h.square().mean([-1], keepdim: true).add_(eps, LiveScalars.One).rsqrt_();
         var normed = h * inverseRms;
         return (weight * (x.dtype == ScalarType.Float32 ? normed : normed.to(x.dtype))).MoveToOuterDisposeScope();
     }
